@@ -1,0 +1,416 @@
+//! The document model: what flows between stages and what the host writes out.
+//!
+//! Every type here is serialised as JSON when it crosses the plugin boundary
+//! (see `docs/abi.md`), so field names are part of the ABI. Fields are only
+//! ever added, never renamed; every optional field may be absent on the wire.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A half-open byte range `[start, end)` into a document's `text`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A new span; `start <= end` is the caller's promise.
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+    /// True when the span covers no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The text the span covers, or `None` if it does not fit `text` or
+    /// does not fall on character boundaries.
+    pub fn slice<'a>(&self, text: &'a str) -> Option<&'a str> {
+        text.get(self.start..self.end)
+    }
+}
+
+/// What kind of text a document holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    /// Not yet known (before parsing).
+    #[default]
+    Unknown,
+    /// A news article.
+    Article,
+    /// A transcript of a recording, speech or meeting.
+    Transcript,
+    /// A primary source other than a transcript (statement, release).
+    Statement,
+}
+
+/// Where a document came from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    /// Path of the input file, as given to the host.
+    pub path: String,
+    /// Format the file was read as (`text`, `transcript`, `html`, `trec`, `jsonl`, ...).
+    #[serde(default)]
+    pub format: Option<String>,
+    /// For containers holding many records (TREC, JSON Lines): the record's
+    /// 1-based line or record number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<u64>,
+}
+
+/// A date as found in the source: the raw string, the normalised value and how it was found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DateValue {
+    /// ISO 8601: `2016-10-02`, or `2016-10-01T09:10:00+05:30` when a time was given.
+    pub value: String,
+    /// The string as written in the source.
+    pub raw: String,
+    /// How it was found (`byline`, `header-line`, `meta:article:published_time`, `json-ld`, ...).
+    pub method: String,
+}
+
+/// A turn in a transcript: one speaker, one stretch of speech.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Turn {
+    /// Speaker label as written (`Kerry`, `Female voice`, `Kirby? someone else`).
+    pub speaker: String,
+    /// True when the label expresses doubt (`Kerry?`, `someone else`).
+    #[serde(default)]
+    pub uncertain: bool,
+    /// Timestamp as written (`[01:55]` gives `01:55`), if any.
+    #[serde(default)]
+    pub timestamp: Option<String>,
+    /// The timestamp in seconds, when it is a valid time.
+    #[serde(default)]
+    pub seconds: Option<f64>,
+    /// Byte span of the turn's text in the document's `text`.
+    pub span: Span,
+    /// False for stage directions and other non-speech (`Speaks Arabic/Syrian`).
+    #[serde(default = "yes")]
+    pub speech: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Severity of a diagnostic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Informational: what a stage did (boilerplate removed, ...).
+    Info,
+    /// Something looked wrong but was handled.
+    Warning,
+}
+
+/// A note a stage leaves on a document or bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// Severity.
+    pub level: Level,
+    /// Stage that wrote it.
+    pub stage: String,
+    /// Short machine-readable rule or code (`boilerplate:advertisement`).
+    pub code: String,
+    /// Human-readable explanation.
+    pub message: String,
+    /// Where in the *input* (1-based line), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+}
+
+impl Diagnostic {
+    /// An informational diagnostic.
+    pub fn info(stage: &str, code: &str, message: impl Into<String>) -> Self {
+        Diagnostic { level: Level::Info, stage: stage.into(), code: code.into(), message: message.into(), line: None }
+    }
+    /// A warning.
+    pub fn warning(stage: &str, code: &str, message: impl Into<String>) -> Self {
+        Diagnostic { level: Level::Warning, stage: stage.into(), code: code.into(), message: message.into(), line: None }
+    }
+    /// The same diagnostic pointing at a line of the input.
+    pub fn at_line(mut self, line: u64) -> Self {
+        self.line = Some(line);
+        self
+    }
+}
+
+/// One document of a bundle: an article, a transcript, a statement.
+///
+/// Before the parse stage only `id`, `bundle`, `source` and `raw` are set;
+/// the parse stage fills the rest and clears `raw`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Stable id, unique within the run (`kerry-syria/000_3e3a64f0fc0f036f`).
+    pub id: String,
+    /// Id of the bundle the document belongs to.
+    pub bundle: String,
+    /// Input file and format.
+    pub source: Source,
+    /// The file's content as UTF-8, when it was valid UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
+    /// The file's bytes, base64-encoded (RFC 4648, with padding), when they
+    /// were not valid UTF-8. Exactly one of `raw` and `raw_base64` is set
+    /// before parsing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_base64: Option<String>,
+    /// Article, transcript, ...
+    #[serde(default)]
+    pub kind: DocKind,
+    /// Headline or title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Publishing outlet (`WION`, `UPI`).
+    #[serde(default)]
+    pub outlet: Option<String>,
+    /// The byline as a display string (`Doug G. Ware`), credits removed.
+    #[serde(default)]
+    pub byline: Option<String>,
+    /// Person names of the authors, in order.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// Publication date.
+    #[serde(default)]
+    pub published: Option<DateValue>,
+    /// Last update, kept apart from publication.
+    #[serde(default)]
+    pub updated: Option<DateValue>,
+    /// Dateline (`NEW YORK, Sept. 30 (UPI)`).
+    #[serde(default)]
+    pub dateline: Option<String>,
+    /// BCP 47 language tag, when known.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Canonical URL, when known.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Clean body text. All spans point into this string.
+    #[serde(default)]
+    pub text: String,
+    /// Paragraphs as byte spans into `text`.
+    #[serde(default)]
+    pub paragraphs: Vec<Span>,
+    /// Sentences as byte spans into `text`, in order.
+    #[serde(default)]
+    pub sentences: Vec<Span>,
+    /// Transcript turns (empty for articles).
+    #[serde(default)]
+    pub turns: Vec<Turn>,
+    /// Id of the canonical document this one duplicates, if any.
+    #[serde(default)]
+    pub duplicate_of: Option<String>,
+    /// Jaccard similarity to `duplicate_of`.
+    #[serde(default)]
+    pub similarity: Option<f64>,
+    /// What stages noticed or did.
+    #[serde(default)]
+    pub diagnostics: Vec<Diagnostic>,
+    /// Namespaced data from third-party stages: each stage writes under its
+    /// own key (its plugin name), never into another's.
+    #[serde(default)]
+    pub ext: BTreeMap<String, Value>,
+}
+
+impl Document {
+    /// A document before parsing.
+    pub fn unparsed(id: impl Into<String>, bundle: impl Into<String>, path: impl Into<String>) -> Self {
+        Document { id: id.into(), bundle: bundle.into(), source: Source { path: path.into(), ..Source::default() }, ..Document::default() }
+    }
+
+    /// The text a span covers (empty if the span is out of range).
+    pub fn span_text(&self, span: Span) -> &str {
+        span.slice(&self.text).unwrap_or("")
+    }
+
+    /// The raw input bytes (decoded from `raw_base64` when needed).
+    pub fn raw_bytes(&self) -> Option<Vec<u8>> {
+        if let Some(raw) = &self.raw {
+            return Some(raw.clone().into_bytes());
+        }
+        self.raw_base64.as_deref().and_then(crate::base64::decode)
+    }
+
+    /// Word count of the clean text (whitespace-separated).
+    pub fn word_count(&self) -> usize {
+        self.text.split_whitespace().count()
+    }
+
+    /// Checks that every span lies inside `text` on character boundaries.
+    pub fn check_spans(&self) -> Result<(), String> {
+        let spans = self.paragraphs.iter().chain(&self.sentences).copied().chain(self.turns.iter().map(|t| t.span));
+        for span in spans {
+            if span.start > span.end || span.slice(&self.text).is_none() {
+                return Err(format!("span {}..{} does not fit the text of document {} ({} bytes)", span.start, span.end, self.id, self.text.len()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a passage occurs: document id and byte span in its `text`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Citation {
+    /// Document id.
+    pub doc: String,
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// One sentence of a summary, with where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummarySentence {
+    /// The sentence, exactly as in the source document's `text[start..end]`.
+    pub text: String,
+    /// Source document id.
+    pub doc: String,
+    /// First byte in the source document's text.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// A bundle's summary.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// The sentences joined by single spaces.
+    pub text: String,
+    /// Each sentence with its citation.
+    pub sentences: Vec<SummarySentence>,
+    /// Word budget the summary was made for.
+    #[serde(default)]
+    pub words: usize,
+}
+
+/// A cluster of duplicate documents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateCluster {
+    /// The document kept as canonical.
+    pub canonical: String,
+    /// Every member, canonical first, each with its similarity to the canonical.
+    pub members: Vec<ClusterMember>,
+}
+
+/// A member of a duplicate cluster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterMember {
+    /// Document id.
+    pub doc: String,
+    /// Jaccard similarity to the canonical document (1.0 for itself).
+    pub similarity: f64,
+    /// `exact` (same normalised text) or `near`.
+    pub kind: String,
+}
+
+/// A passage (sentence or paragraph) that recurs in several documents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedPassage {
+    /// The passage as written in its first occurrence.
+    pub text: String,
+    /// Every occurrence, in document order.
+    pub occurrences: Vec<Citation>,
+    /// Lowest similarity between an occurrence and the first one (1.0 when identical after normalisation).
+    #[serde(default = "one")]
+    pub similarity: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// One place a quote occurs in an article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuoteOccurrence {
+    /// Document id.
+    pub doc: String,
+    /// First byte of the quoted words (inside the quote marks).
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// The speaker as written in that document, or null when unknown.
+    pub speaker: Option<String>,
+}
+
+/// Where a quote was found in the primary source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuoteSource {
+    /// The primary source document (transcript).
+    pub doc: String,
+    /// Index of the turn in the document's `turns`.
+    pub turn: usize,
+    /// The turn's timestamp as written, if any.
+    pub timestamp: Option<String>,
+    /// The turn's speaker label as written (`Kirby? someone else`).
+    pub speaker_label: String,
+    /// First byte of the matched words in the transcript's text.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// A direct quote, grouped across the documents that carry it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    /// The quote's words, from its first occurrence.
+    pub text: String,
+    /// Canonical speaker (`John Kerry`), or null when unknown.
+    pub speaker: Option<String>,
+    /// Every occurrence.
+    pub occurrences: Vec<QuoteOccurrence>,
+    /// The aligned passage of the primary source, or null.
+    pub source: Option<QuoteSource>,
+    /// `verbatim`, `verbatim_except_punctuation`, `altered`, `not_found`, or null without a source.
+    pub fidelity: Option<String>,
+    /// Word-level diff (for `altered`): `[-removed-]`/`{+added+}` markup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+    /// True when the transcript's label names someone other than the speaker.
+    #[serde(default)]
+    pub attribution_conflict: bool,
+}
+
+/// A story: documents plus what bundle stages found across them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Bundle {
+    /// Bundle id (the input directory's name).
+    pub id: String,
+    /// Documents in input order (sorted by path).
+    pub documents: Vec<Document>,
+    /// Summary, once a summary stage ran.
+    #[serde(default)]
+    pub summary: Option<Summary>,
+    /// Clusters of duplicate documents.
+    #[serde(default)]
+    pub duplicates: Vec<DuplicateCluster>,
+    /// Passages shared between documents.
+    #[serde(default)]
+    pub shared_passages: Vec<SharedPassage>,
+    /// Quotes, once a quotes stage ran.
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
+    /// Bundle-level diagnostics.
+    #[serde(default)]
+    pub diagnostics: Vec<Diagnostic>,
+    /// Namespaced data from third-party stages.
+    #[serde(default)]
+    pub ext: BTreeMap<String, Value>,
+}
+
+impl Bundle {
+    /// Looks a document up by id.
+    pub fn document(&self, id: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.id == id)
+    }
+}

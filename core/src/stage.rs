@@ -1,0 +1,272 @@
+//! Stage traits, stage and option declarations, and errors.
+
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::model::{Bundle, Document};
+
+/// An error a stage returns for one document or bundle.
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+#[error("{message}")]
+pub struct StageError {
+    /// What went wrong, in words a user can act on.
+    pub message: String,
+}
+
+impl StageError {
+    /// An error with a message.
+    pub fn new(message: impl Into<String>) -> Self {
+        StageError { message: message.into() }
+    }
+}
+
+impl From<String> for StageError {
+    fn from(message: String) -> Self {
+        StageError { message }
+    }
+}
+
+impl From<&str> for StageError {
+    fn from(message: &str) -> Self {
+        StageError { message: message.into() }
+    }
+}
+
+/// A stage that works on one document at a time.
+///
+/// The host may call `process` from several threads at once, on different
+/// documents, and batches documents across the plugin boundary.
+pub trait DocumentStage: Send + Sync {
+    /// Transforms one document.
+    fn process(&self, doc: Document) -> Result<Document, StageError>;
+}
+
+/// A stage that needs the whole bundle (dedup, summary, quotes).
+///
+/// The host may process several bundles at once through the same instance.
+pub trait BundleStage: Send + Sync {
+    /// Transforms one bundle.
+    fn process(&self, bundle: Bundle) -> Result<Bundle, StageError>;
+}
+
+/// A stage instance, as created by [`Plugin::create`].
+pub enum Stage {
+    /// Works per document.
+    Document(Box<dyn DocumentStage>),
+    /// Works per bundle.
+    Bundle(Box<dyn BundleStage>),
+}
+
+impl Stage {
+    /// Wraps a document stage.
+    pub fn document(stage: impl DocumentStage + 'static) -> Self {
+        Stage::Document(Box::new(stage))
+    }
+    /// Wraps a bundle stage.
+    pub fn bundle(stage: impl BundleStage + 'static) -> Self {
+        Stage::Bundle(Box::new(stage))
+    }
+}
+
+/// Whether a stage works per document or per bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StageKind {
+    /// Per document.
+    Document,
+    /// Per bundle.
+    Bundle,
+}
+
+/// The type of a stage option, as checked by the host before anything runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OptionType {
+    /// A string.
+    String,
+    /// A signed integer.
+    Integer,
+    /// A number (integers are accepted).
+    Float,
+    /// `true` or `false`.
+    Boolean,
+    /// An array of strings.
+    StringList,
+    /// A TOML table (free-form; the stage checks it).
+    Table,
+}
+
+impl OptionType {
+    /// The name used in docs and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            OptionType::String => "string",
+            OptionType::Integer => "integer",
+            OptionType::Float => "float",
+            OptionType::Boolean => "boolean",
+            OptionType::StringList => "string list",
+            OptionType::Table => "table",
+        }
+    }
+
+    /// True when `value` is of this type.
+    pub fn accepts(self, value: &Value) -> bool {
+        match self {
+            OptionType::String => value.is_string(),
+            OptionType::Integer => value.is_i64() || value.is_u64(),
+            OptionType::Float => value.is_number(),
+            OptionType::Boolean => value.is_boolean(),
+            OptionType::StringList => value.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+            OptionType::Table => value.is_object(),
+        }
+    }
+}
+
+/// One option a stage accepts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptionSpec {
+    /// Key in the pipeline file.
+    pub name: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub ty: OptionType,
+    /// Default value (JSON), or null when the option is required... or has no default.
+    #[serde(default)]
+    pub default: Value,
+    /// True when the pipeline must give a value.
+    #[serde(default)]
+    pub required: bool,
+    /// The accepted values, for options that take one of a few strings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
+    /// What it does, for `copydesk inspect`.
+    pub doc: String,
+}
+
+impl OptionSpec {
+    /// An option with a default.
+    pub fn new(name: &str, ty: OptionType, default: impl Into<Value>, doc: &str) -> Self {
+        OptionSpec { name: name.into(), ty, default: default.into(), required: false, choices: Vec::new(), doc: doc.into() }
+    }
+    /// An option without a default (absent means "not set").
+    pub fn optional(name: &str, ty: OptionType, doc: &str) -> Self {
+        OptionSpec { name: name.into(), ty, default: Value::Null, required: false, choices: Vec::new(), doc: doc.into() }
+    }
+    /// Restricts a string option to a few values.
+    pub fn choices(mut self, choices: &[&str]) -> Self {
+        self.choices = choices.iter().map(|s| s.to_string()).collect();
+        self
+    }
+    /// Marks the option required.
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+}
+
+/// What a plugin declares about one of its stages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageSpec {
+    /// Stage name (unique within the plugin).
+    pub name: String,
+    /// Per document or per bundle.
+    pub kind: StageKind,
+    /// One line on what it does.
+    pub description: String,
+    /// Its options.
+    #[serde(default)]
+    pub options: Vec<OptionSpec>,
+    /// Capabilities an earlier stage must provide (`text`).
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Capabilities it provides (`text`, `duplicates`, `summary`, `quotes`).
+    #[serde(default)]
+    pub provides: Vec<String>,
+}
+
+impl StageSpec {
+    /// A new stage declaration.
+    pub fn new(name: &str, kind: StageKind, description: &str) -> Self {
+        StageSpec { name: name.into(), kind, description: description.into(), options: Vec::new(), requires: Vec::new(), provides: Vec::new() }
+    }
+    /// Adds an option.
+    pub fn option(mut self, option: OptionSpec) -> Self {
+        self.options.push(option);
+        self
+    }
+    /// Declares a needed capability.
+    pub fn requires(mut self, capability: &str) -> Self {
+        self.requires.push(capability.into());
+        self
+    }
+    /// Declares a provided capability.
+    pub fn provides(mut self, capability: &str) -> Self {
+        self.provides.push(capability.into());
+        self
+    }
+}
+
+/// A stage's configuration: every declared option, defaults filled in by the host.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Options(pub Map<String, Value>);
+
+impl Options {
+    /// The raw value of an option.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.get(name).filter(|v| !v.is_null())
+    }
+    /// A string option.
+    pub fn str(&self, name: &str) -> Result<Option<&str>, StageError> {
+        self.typed(name, Value::as_str, "a string")
+    }
+    /// A string option with a fallback.
+    pub fn str_or<'a>(&'a self, name: &str, fallback: &'a str) -> Result<&'a str, StageError> {
+        Ok(self.str(name)?.unwrap_or(fallback))
+    }
+    /// An integer option.
+    pub fn int(&self, name: &str) -> Result<Option<i64>, StageError> {
+        self.typed(name, Value::as_i64, "an integer")
+    }
+    /// A number option.
+    pub fn float(&self, name: &str) -> Result<Option<f64>, StageError> {
+        self.typed(name, Value::as_f64, "a number")
+    }
+    /// A boolean option.
+    pub fn bool(&self, name: &str) -> Result<Option<bool>, StageError> {
+        self.typed(name, Value::as_bool, "a boolean")
+    }
+    /// A list of strings.
+    pub fn str_list(&self, name: &str) -> Result<Vec<String>, StageError> {
+        match self.get(name) {
+            None => Ok(Vec::new()),
+            Some(v) => serde_json::from_value(v.clone()).map_err(|_| StageError::new(format!("option `{name}` must be a list of strings"))),
+        }
+    }
+    /// Deserialises all options into a struct.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, StageError> {
+        serde_json::from_value(Value::Object(self.0.clone())).map_err(|e| StageError::new(format!("invalid options: {e}")))
+    }
+
+    fn typed<'a, T>(&'a self, name: &str, f: impl Fn(&'a Value) -> Option<T>, what: &str) -> Result<Option<T>, StageError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) => f(v).map(Some).ok_or_else(|| StageError::new(format!("option `{name}` must be {what}, got {v}"))),
+        }
+    }
+}
+
+/// A plugin: metadata, the stages it declares, and how to create them.
+///
+/// Implement this on a unit struct and export it with [`export_plugin!`](crate::export_plugin).
+pub trait Plugin: 'static {
+    /// Plugin name, as used in `plugin = "..."` in pipeline files.
+    const NAME: &'static str;
+    /// Plugin version (semver).
+    const VERSION: &'static str;
+    /// One line on what it does.
+    const DESCRIPTION: &'static str;
+    /// Its stages. Called once, when the host loads the plugin.
+    fn stages() -> Vec<StageSpec>;
+    /// Creates a stage instance from checked options.
+    fn create(stage: &str, options: &Options) -> Result<Stage, StageError>;
+}
