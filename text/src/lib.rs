@@ -8,6 +8,7 @@
 //! unless they want it.
 #![deny(missing_docs)]
 
+pub mod sentences;
 pub mod stopwords;
 
 use unicode_normalization::UnicodeNormalization;
