@@ -1,1 +1,484 @@
-fn main(){}
+//! The `copydesk` command line: a thin layer over `copydesk-host`.
+
+mod scaffold;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use copydesk_host::config::{OnError, PipelineSource};
+use copydesk_host::input::documents_of;
+use copydesk_host::pipeline::Plan;
+use copydesk_host::plugin::CallResult;
+use copydesk_host::registry::Registry;
+use copydesk_host::runner::{self, RunOptions, RunStats};
+
+/// copydesk: reads every article about a story, cleans it, finds what is
+/// repeated, checks quotes against the primary source, and writes a short,
+/// cited brief.
+#[derive(Parser)]
+#[command(name = "copydesk", version, about, long_about = None)]
+struct Cli {
+    /// More logging (-v: info, -vv: debug). RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a pipeline over its input and write the outputs.
+    Run {
+        /// Pipeline file.
+        #[arg(default_value = "pipeline.toml")]
+        pipeline: PathBuf,
+        /// Input path (overrides `[input] path`).
+        #[arg(long)]
+        input: Option<PathBuf>,
+        /// Output directory (overrides `[output] dir`).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Worker threads (default: `[run] jobs`, or one per core).
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// No final summary line.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Check a pipeline file, its plugins, options, stage order and paths, without running.
+    Validate {
+        /// Pipeline file.
+        #[arg(default_value = "pipeline.toml")]
+        pipeline: PathBuf,
+    },
+    /// List every plugin on the search path.
+    Plugins {
+        /// Pipeline file whose `plugin_paths` to search too (if it exists).
+        #[arg(long, default_value = "pipeline.toml")]
+        pipeline: PathBuf,
+    },
+    /// Show a plugin's stages and options.
+    Inspect {
+        /// Plugin name or library path.
+        plugin: String,
+        /// Pipeline file whose `plugin_paths` to search too (if it exists).
+        #[arg(long, default_value = "pipeline.toml")]
+        pipeline: PathBuf,
+    },
+    /// Parse one file with the parse plugin and print the document as JSON.
+    Parse {
+        /// The file.
+        file: PathBuf,
+        /// Format (auto, text, transcript, html, trec, jsonl).
+        #[arg(long, default_value = "auto")]
+        format: String,
+        /// Print only the clean body text.
+        #[arg(long)]
+        text: bool,
+    },
+    /// Summarize one folder (parse, dedup, summary) and print the brief.
+    Summarize {
+        /// Folder of articles (plain text, HTML, TREC/SGML).
+        dir: PathBuf,
+        /// Word budget.
+        #[arg(long, default_value_t = 100)]
+        words: u32,
+        /// What the reader wants to know.
+        #[arg(long)]
+        focus: Option<String>,
+        /// A topic file (title, blank line, narrative) used as the focus.
+        #[arg(long)]
+        topic: Option<PathBuf>,
+        /// Print each sentence with its citation.
+        #[arg(long)]
+        cite: bool,
+    },
+    /// Create an out-of-tree plugin crate that builds with `cargo build --release`.
+    NewPlugin {
+        /// Plugin name (letters, digits, `-`, `_`).
+        name: String,
+        /// Parent directory (default: the current directory).
+        #[arg(long, default_value = ".")]
+        path: PathBuf,
+        /// Path to the copydesk-core crate to depend on.
+        #[arg(long)]
+        core: Option<PathBuf>,
+    },
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    match dispatch(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Run {
+            pipeline,
+            input,
+            output,
+            jobs,
+            quiet,
+        } => run(&pipeline, input, output, jobs, quiet),
+        Command::Validate { pipeline } => validate(&pipeline),
+        Command::Plugins { pipeline } => plugins(&pipeline),
+        Command::Inspect { plugin, pipeline } => inspect(&plugin, &pipeline),
+        Command::Parse { file, format, text } => parse(&file, &format, text),
+        Command::Summarize {
+            dir,
+            words,
+            focus,
+            topic,
+            cite,
+        } => summarize(&dir, words, focus, topic, cite),
+        Command::NewPlugin { name, path, core } => {
+            let dir = scaffold::create(&name, &path, core)?;
+            println!(
+                "created {}\nbuild it with: (cd {} && cargo build --release)",
+                dir.display(),
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn checked(path: &Path, check_env: bool) -> Result<Plan> {
+    let source = PipelineSource::read(path)?;
+    let registry = source.registry();
+    match Plan::check(source, &registry, check_env) {
+        Ok(plan) => Ok(plan),
+        Err(errors) => bail!(
+            "{} problem{} in the pipeline:\n  {}",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            errors.join("\n  ")
+        ),
+    }
+}
+
+fn report_stats(stats: &RunStats, quiet: bool) {
+    for e in &stats.errors {
+        eprintln!("error: {}", e.display());
+    }
+    if quiet {
+        return;
+    }
+    let per_stage: Vec<String> = stats
+        .stages
+        .iter()
+        .map(|s| format!("{} {:.2}s", s.stage, s.seconds))
+        .collect();
+    eprintln!(
+        "{} bundles, {} documents, {} duplicates, {} errors in {:.2}s ({}){}",
+        stats.bundles,
+        stats.documents,
+        stats.duplicates,
+        stats.errors.len(),
+        stats.seconds,
+        per_stage.join(", "),
+        if stats.stopped {
+            "; stopped at the first failure (on_error = \"fail\")"
+        } else {
+            ""
+        }
+    );
+}
+
+fn run(
+    path: &Path,
+    input: Option<PathBuf>,
+    output: Option<PathBuf>,
+    jobs: Option<usize>,
+    quiet: bool,
+) -> Result<ExitCode> {
+    let plan = checked(path, input.is_none())?;
+    let mut options = RunOptions::from_plan(&plan);
+    if let Some(i) = input {
+        options.input = i;
+    }
+    if let Some(o) = output {
+        options.output = o;
+    }
+    if let Some(j) = jobs {
+        options.jobs = j.max(1);
+    }
+    let stats = runner::run(&plan, &options)?;
+    report_stats(&stats, quiet);
+    if !quiet {
+        eprintln!("output in {}", options.output.display());
+    }
+    Ok(if stats.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn validate(path: &Path) -> Result<ExitCode> {
+    let plan = checked(path, true)?;
+    println!("{}: ok", path.display());
+    for step in &plan.steps {
+        println!(
+            "  {} = {} {} (stage `{}`, {})",
+            step.name,
+            step.plugin.name,
+            step.plugin.version,
+            step.spec.name,
+            step.plugin.path.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn registry_for(pipeline: &Path) -> Registry {
+    match PipelineSource::read(pipeline) {
+        Ok(source) if pipeline.exists() => source.registry(),
+        _ => Registry::new(&[]),
+    }
+}
+
+fn plugins(pipeline: &Path) -> Result<ExitCode> {
+    let registry = registry_for(pipeline);
+    let (found, skipped) = registry.discover();
+    if found.is_empty() {
+        println!(
+            "no plugins found; searched: {}",
+            registry
+                .dirs()
+                .iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    for p in &found {
+        let stages: Vec<String> = p
+            .stages
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} ({})",
+                    s.name,
+                    if s.kind == copydesk_core::StageKind::Document {
+                        "document"
+                    } else {
+                        "bundle"
+                    }
+                )
+            })
+            .collect();
+        println!(
+            "{} {}\n  {}\n  stages: {}\n  file: {}",
+            p.name,
+            p.version,
+            p.description,
+            stages.join(", "),
+            p.path.display()
+        );
+    }
+    for s in &skipped {
+        tracing::info!("skipped {}: {}", s.path.display(), s.reason);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn inspect(name: &str, pipeline: &Path) -> Result<ExitCode> {
+    let registry = registry_for(pipeline);
+    let plugin = registry.find(name, Path::new("."))?;
+    println!(
+        "{} {}: {}\nfile: {}",
+        plugin.name,
+        plugin.version,
+        plugin.description,
+        plugin.path.display()
+    );
+    for stage in &plugin.stages {
+        let kind = if stage.kind == copydesk_core::StageKind::Document {
+            "document"
+        } else {
+            "bundle"
+        };
+        println!(
+            "\nstage `{}` ({kind} stage): {}",
+            stage.name, stage.description
+        );
+        if !stage.requires.is_empty() || !stage.provides.is_empty() {
+            println!(
+                "  requires: {}; provides: {}",
+                or_none(&stage.requires),
+                or_none(&stage.provides)
+            );
+        }
+        if stage.options.is_empty() {
+            println!("  no options");
+        }
+        for o in &stage.options {
+            let default = if o.required {
+                "required".to_string()
+            } else if o.default.is_null() {
+                "not set".into()
+            } else {
+                format!("default {}", o.default)
+            };
+            let choices = if o.choices.is_empty() {
+                String::new()
+            } else {
+                format!("; one of: {}", o.choices.join(", "))
+            };
+            println!(
+                "  {} ({}, {default}{choices})\n      {}",
+                o.name,
+                o.ty.name(),
+                o.doc
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn or_none(v: &[String]) -> String {
+    if v.is_empty() {
+        "nothing".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+fn parse(file: &Path, format: &str, text_only: bool) -> Result<ExitCode> {
+    let registry = registry_for(Path::new("pipeline.toml"));
+    let plugin = registry.find("parse", Path::new("."))?;
+    let spec = plugin
+        .stage("parse")
+        .context("the parse plugin has no `parse` stage")?;
+    let mut options = serde_json::Map::new();
+    for o in &spec.options {
+        options.insert(o.name.clone(), o.default.clone());
+    }
+    options.insert("format".into(), format.into());
+    let stage = plugin.create("parse", &options)?;
+    let bytes =
+        std::fs::read(file).with_context(|| format!("{}: cannot read the file", file.display()))?;
+    let bundle = file
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "input".into());
+    let docs = documents_of(&bundle, file.parent(), file, &bytes, format, "id");
+    let request = serde_json::json!({"op": "documents", "documents": docs});
+    let response = match stage.call(&serde_json::to_vec(&request)?) {
+        CallResult::Ok(bytes) => bytes,
+        CallResult::Err(e) => bail!("{}: {}", file.display(), e.message),
+    };
+    let response: copydesk_core::abi::Response = serde_json::from_slice(&response)
+        .context("the parse plugin returned a malformed message")?;
+    let copydesk_core::abi::Response::Documents { results } = response else {
+        bail!("the parse plugin returned a bundle for a document request")
+    };
+    let mut failed = false;
+    for r in results {
+        match r {
+            copydesk_core::abi::DocResult::Ok(doc) if text_only => println!("{}", doc.text),
+            copydesk_core::abi::DocResult::Ok(doc) => println!(
+                "{}",
+                serde_json::to_string_pretty(&copydesk_host::output::DocumentRecord::of(&doc))?
+            ),
+            copydesk_core::abi::DocResult::Error(e) => {
+                eprintln!("error: {}", e.message);
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn summarize(
+    dir: &Path,
+    words: u32,
+    focus: Option<String>,
+    topic: Option<PathBuf>,
+    cite: bool,
+) -> Result<ExitCode> {
+    let focus = match (focus, topic) {
+        (Some(f), _) => Some(f),
+        (None, Some(t)) => Some(
+            std::fs::read_to_string(&t)
+                .with_context(|| format!("{}: cannot read the topic file", t.display()))?,
+        ),
+        (None, None) => None,
+    };
+    let mut text = String::from("[input]\npath = \".\"\n[run]\non_error = \"skip\"\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"dedup\"\n[[stage]]\nplugin = \"summary\"\n[stage.options]\n");
+    text.push_str(&format!("words = {words}\n"));
+    if let Some(f) = focus {
+        text.push_str(&format!("focus = {}\n", toml_string(f.trim())));
+    }
+    let source = PipelineSource::parse(Path::new("<summarize>"), &text)?;
+    let registry = registry_for(Path::new("pipeline.toml"));
+    let plan = Plan::check(source, &registry, false).map_err(|e| anyhow::anyhow!(e.join("\n")))?;
+    let mut options = RunOptions::from_plan(&plan);
+    options.input = dir.to_path_buf();
+    options.in_memory = true;
+    options.on_error = OnError::Skip;
+    let stats = runner::run(&plan, &options)?;
+    for e in &stats.errors {
+        eprintln!("warning: {}", e.display());
+    }
+    for bundle in &stats.kept {
+        let Some(summary) = &bundle.summary else {
+            continue;
+        };
+        if cite {
+            for s in &summary.sentences {
+                println!("{} [{} {}..{}]", s.text, s.doc, s.start, s.end);
+            }
+        } else {
+            println!("{}", summary.text);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -1,0 +1,205 @@
+//! Output files: `documents.jsonl`, `bundle.json`, `report.md` per bundle,
+//! `errors.jsonl` and `run.json` per run. `docs/output.md` is the contract;
+//! [`SCHEMA_VERSION`] changes with it.
+//!
+//! Every file is written atomically: to a temporary file beside it, flushed,
+//! then renamed into place.
+
+use std::io::Write;
+use std::path::Path;
+
+use copydesk_core::{Bundle, Document, Span};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{HostError, Result};
+
+/// Version of the output contract (`docs/output.md`).
+pub const SCHEMA_VERSION: &str = "1.0";
+
+/// Writes `bytes` to `path` atomically (temporary file, fsync, rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| HostError::io(dir, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(HostError::io(path, e));
+    }
+    Ok(())
+}
+
+/// A document as written to `documents.jsonl`.
+#[derive(Serialize)]
+pub struct DocumentRecord<'a> {
+    /// Document id.
+    pub id: &'a str,
+    /// Bundle id.
+    pub bundle: &'a str,
+    /// Input file path.
+    pub source: &'a str,
+    /// Format it was parsed as.
+    pub format: Option<&'a str>,
+    /// Record number inside a container file.
+    pub record: Option<u64>,
+    /// Kind.
+    pub kind: copydesk_core::DocKind,
+    /// Title.
+    pub title: Option<&'a str>,
+    /// Outlet.
+    pub outlet: Option<&'a str>,
+    /// Byline.
+    pub byline: Option<&'a str>,
+    /// Author names.
+    pub authors: &'a [String],
+    /// Publication date, ISO 8601.
+    pub published: Option<&'a str>,
+    /// Update date, ISO 8601.
+    pub updated: Option<&'a str>,
+    /// How the dates were found.
+    pub dates: Value,
+    /// Dateline.
+    pub dateline: Option<&'a str>,
+    /// Language.
+    pub language: Option<&'a str>,
+    /// URL.
+    pub url: Option<&'a str>,
+    /// Canonical document this one duplicates.
+    pub duplicate_of: Option<&'a str>,
+    /// Similarity to it.
+    pub similarity: Option<f64>,
+    /// Clean text.
+    pub text: &'a str,
+    /// Paragraph spans.
+    pub paragraphs: &'a [Span],
+    /// Sentence spans.
+    pub sentences: &'a [Span],
+    /// Transcript turns.
+    pub turns: &'a [copydesk_core::Turn],
+    /// Diagnostics.
+    pub diagnostics: &'a [copydesk_core::Diagnostic],
+    /// Plugin data.
+    pub ext: &'a std::collections::BTreeMap<String, Value>,
+}
+
+impl<'a> DocumentRecord<'a> {
+    /// The record of a document.
+    pub fn of(d: &'a Document) -> Self {
+        DocumentRecord {
+            id: &d.id,
+            bundle: &d.bundle,
+            source: &d.source.path,
+            format: d.source.format.as_deref(),
+            record: d.source.record,
+            kind: d.kind,
+            title: d.title.as_deref(),
+            outlet: d.outlet.as_deref(),
+            byline: d.byline.as_deref(),
+            authors: &d.authors,
+            published: d.published.as_ref().map(|p| p.value.as_str()),
+            updated: d.updated.as_ref().map(|p| p.value.as_str()),
+            dates: serde_json::json!({"published": d.published, "updated": d.updated}),
+            dateline: d.dateline.as_deref(),
+            language: d.language.as_deref(),
+            url: d.url.as_deref(),
+            duplicate_of: d.duplicate_of.as_deref(),
+            similarity: d.similarity,
+            text: &d.text,
+            paragraphs: &d.paragraphs,
+            sentences: &d.sentences,
+            turns: &d.turns,
+            diagnostics: &d.diagnostics,
+            ext: &d.ext,
+        }
+    }
+}
+
+/// `documents.jsonl`: one line per document.
+pub fn documents_jsonl(bundle: &Bundle) -> Vec<u8> {
+    let mut out = Vec::new();
+    for d in &bundle.documents {
+        serde_json::to_writer(&mut out, &DocumentRecord::of(d)).expect("documents serialise");
+        out.push(b'\n');
+    }
+    out
+}
+
+/// `bundle.json`.
+pub fn bundle_json(bundle: &Bundle) -> Vec<u8> {
+    let value = serde_json::json!({
+        "schema_version": SCHEMA_VERSION,
+        "id": bundle.id,
+        "documents": bundle.documents.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        "summary": bundle.summary,
+        "duplicates": bundle.duplicates,
+        "shared_passages": bundle.shared_passages,
+        "quotes": bundle.quotes,
+        "diagnostics": bundle.diagnostics,
+        "ext": bundle.ext,
+    });
+    let mut out = serde_json::to_vec_pretty(&value).expect("bundle serialises");
+    out.push(b'\n');
+    out
+}
+
+/// One line of `errors.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorRecord {
+    /// Bundle id.
+    pub bundle: String,
+    /// Document id, when one document failed.
+    pub doc: Option<String>,
+    /// Input file, when known.
+    pub file: Option<String>,
+    /// Stage name (or `input` / `output`).
+    pub stage: String,
+    /// Plugin name, when a plugin failed.
+    pub plugin: Option<String>,
+    /// What went wrong.
+    pub message: String,
+    /// True when the plugin panicked.
+    pub panic: bool,
+}
+
+impl ErrorRecord {
+    /// A human-readable line for the terminal.
+    pub fn display(&self) -> String {
+        let mut s = String::new();
+        if let Some(f) = &self.file {
+            s.push_str(f);
+            s.push_str(": ");
+        }
+        match &self.plugin {
+            Some(p) => s.push_str(&format!("stage `{}` (plugin `{p}`)", self.stage)),
+            None => s.push_str(&format!("{}", self.stage)),
+        }
+        if let Some(d) = &self.doc {
+            s.push_str(&format!(" on document `{d}`"));
+        } else {
+            s.push_str(&format!(" on bundle `{}`", self.bundle));
+        }
+        s.push_str(": ");
+        s.push_str(&self.message);
+        s
+    }
+}
+
+/// `errors.jsonl`.
+pub fn errors_jsonl(errors: &[ErrorRecord]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for e in errors {
+        serde_json::to_writer(&mut out, e).expect("errors serialise");
+        out.push(b'\n');
+    }
+    out
+}

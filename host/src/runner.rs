@@ -1,0 +1,594 @@
+//! The batch runner: bundles flow through the stages on a tokio runtime.
+//!
+//! - Input files of a bundle are read concurrently (`tokio::fs`).
+//! - Stage calls are CPU-bound and run on the blocking pool, at most `jobs`
+//!   at a time (a semaphore); document stages get the bundle's documents in
+//!   batches, one call per batch.
+//! - At most `jobs` bundles are in flight (a bounded channel), so memory
+//!   depends on `jobs` and bundle size, not on the size of the corpus.
+//! - Results are consumed in input order, so output is byte-identical for
+//!   any `jobs`.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use copydesk_core::abi::{DocResult, Response};
+use copydesk_core::{Bundle, Document, StageKind};
+use serde::Serialize;
+use tokio::sync::{mpsc, Semaphore};
+
+use crate::config::{Format, OnError};
+use crate::error::{HostError, Result};
+use crate::input::{dedupe_ids, discover, documents_of, BundleInput};
+use crate::output::{bundle_json, documents_jsonl, errors_jsonl, write_atomic, ErrorRecord};
+use crate::pipeline::{ActiveStage, Plan};
+use crate::plugin::CallResult;
+use crate::report;
+
+/// Most documents sent to a document stage in one call.
+const MAX_BATCH: usize = 64;
+
+/// How a run is set up (the pipeline file's values, overridden by flags).
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Input path.
+    pub input: PathBuf,
+    /// Output directory.
+    pub output: PathBuf,
+    /// Worker count.
+    pub jobs: usize,
+    /// Failure policy.
+    pub on_error: OnError,
+    /// Output formats.
+    pub formats: Vec<Format>,
+    /// Input format (`auto`, ...).
+    pub format: String,
+    /// JSON Lines id field.
+    pub id_field: String,
+    /// Keep finished bundles in [`RunStats::kept`] instead of writing files.
+    pub in_memory: bool,
+}
+
+impl RunOptions {
+    /// The options a plan's pipeline file gives.
+    pub fn from_plan(plan: &Plan) -> Self {
+        let file = &plan.source.file;
+        RunOptions {
+            input: plan.input(),
+            output: plan.output(),
+            jobs: if file.run.jobs == 0 {
+                default_jobs()
+            } else {
+                file.run.jobs
+            },
+            on_error: file.run.on_error,
+            formats: file.output.formats.clone(),
+            format: file.input.format.clone(),
+            id_field: file.input.id_field.clone(),
+            in_memory: false,
+        }
+    }
+}
+
+/// One worker per available core.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+/// Time spent in one stage, summed over the run.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageTime {
+    /// Stage name.
+    pub stage: String,
+    /// Seconds of wall time inside the stage's calls (summed over workers).
+    pub seconds: f64,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunStats {
+    /// Bundles written.
+    pub bundles: usize,
+    /// Documents written.
+    pub documents: usize,
+    /// Documents marked as duplicates.
+    pub duplicates: usize,
+    /// Failures.
+    pub errors: Vec<ErrorRecord>,
+    /// Per-stage time.
+    pub stages: Vec<StageTime>,
+    /// Wall time of the run in seconds.
+    pub seconds: f64,
+    /// True when the run stopped early (`on_error = "fail"`).
+    pub stopped: bool,
+    /// Finished bundles, when the run was made with `in_memory`.
+    #[serde(skip)]
+    pub kept: Vec<Bundle>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+enum RequestRef<'a> {
+    Documents { documents: &'a [Document] },
+    Bundle { bundle: &'a Bundle },
+}
+
+struct Shared {
+    stages: Vec<ActiveStage>,
+    cpu: Semaphore,
+    jobs: usize,
+    format: String,
+    id_field: String,
+    times: Mutex<Vec<Duration>>,
+    stop: AtomicBool,
+    on_error: OnError,
+}
+
+struct Outcome {
+    bundle: Bundle,
+    errors: Vec<ErrorRecord>,
+}
+
+/// Runs a checked plan.
+pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
+    let jobs = options.jobs.max(1);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(jobs)
+        .max_blocking_threads(jobs.max(2))
+        .enable_all()
+        .build()
+        .map_err(|e| HostError::Other(format!("cannot start the runtime: {e}")))?;
+    let stages = plan.instantiate()?;
+    let shared = Arc::new(Shared {
+        times: Mutex::new(vec![Duration::ZERO; stages.len()]),
+        stages,
+        cpu: Semaphore::new(jobs),
+        jobs,
+        format: options.format.clone(),
+        id_field: options.id_field.clone(),
+        stop: AtomicBool::new(false),
+        on_error: options.on_error,
+    });
+    let bundles = discover(&options.input)?;
+    let started = Instant::now();
+    let mut stats = runtime.block_on(drive(Arc::clone(&shared), bundles, options))?;
+    stats.seconds = started.elapsed().as_secs_f64();
+    let times = shared.times.lock().expect("times").clone();
+    stats.stages = shared
+        .stages
+        .iter()
+        .zip(times)
+        .map(|(s, t)| StageTime {
+            stage: s.name.clone(),
+            seconds: t.as_secs_f64(),
+        })
+        .collect();
+    if options.in_memory {
+        return Ok(stats);
+    }
+    write_atomic(
+        &options.output.join("errors.jsonl"),
+        &errors_jsonl(&stats.errors),
+    )?;
+    let run_json = serde_json::json!({
+        "schema_version": crate::output::SCHEMA_VERSION,
+        "copydesk": env!("CARGO_PKG_VERSION"),
+        "pipeline": plan.source.path.display().to_string(),
+        "stages": plan.describe(),
+        "jobs": jobs,
+        "bundles": stats.bundles,
+        "documents": stats.documents,
+        "duplicates": stats.duplicates,
+        "errors": stats.errors.len(),
+        "stopped": stats.stopped,
+    });
+    // run.json holds no timings, so that it too is identical across runs and `--jobs`.
+    write_atomic(
+        &options.output.join("run.json"),
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&run_json).expect("json")
+        )
+        .as_bytes(),
+    )?;
+    Ok(stats)
+}
+
+async fn drive(
+    shared: Arc<Shared>,
+    bundles: Vec<BundleInput>,
+    options: &RunOptions,
+) -> Result<RunStats> {
+    let (tx, mut rx) = mpsc::channel::<tokio::task::JoinHandle<Outcome>>(shared.jobs);
+    let producer = {
+        let shared = Arc::clone(&shared);
+        tokio::spawn(async move {
+            for input in bundles {
+                if shared.stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let handle = tokio::spawn(process_bundle(Arc::clone(&shared), input));
+                if tx.send(handle).await.is_err() {
+                    break;
+                }
+            }
+        })
+    };
+    let mut stats = RunStats {
+        bundles: 0,
+        documents: 0,
+        duplicates: 0,
+        errors: Vec::new(),
+        stages: Vec::new(),
+        seconds: 0.0,
+        stopped: false,
+        kept: Vec::new(),
+    };
+    while let Some(handle) = rx.recv().await {
+        let outcome = handle
+            .await
+            .map_err(|e| HostError::Other(format!("a bundle task failed: {e}")))?;
+        let failed = !outcome.errors.is_empty();
+        stats.errors.extend(outcome.errors);
+        if failed && shared.on_error == OnError::Fail {
+            shared.stop.store(true, Ordering::SeqCst);
+            stats.stopped = true;
+            continue;
+        }
+        if stats.stopped {
+            continue;
+        }
+        let bundle = outcome.bundle;
+        if options.in_memory {
+            stats.bundles += 1;
+            stats.documents += bundle.documents.len();
+            stats.duplicates += bundle
+                .documents
+                .iter()
+                .filter(|d| d.duplicate_of.is_some())
+                .count();
+            stats.kept.push(bundle);
+            continue;
+        }
+        let dir = options.output.join(&bundle.id);
+        let formats = options.formats.clone();
+        let (docs, dups) = (
+            bundle.documents.len(),
+            bundle
+                .documents
+                .iter()
+                .filter(|d| d.duplicate_of.is_some())
+                .count(),
+        );
+        tokio::task::spawn_blocking(move || write_bundle(&dir, &bundle, &formats))
+            .await
+            .map_err(|e| HostError::Other(format!("writing failed: {e}")))??;
+        stats.bundles += 1;
+        stats.documents += docs;
+        stats.duplicates += dups;
+        tracing::info!(
+            bundles = stats.bundles,
+            documents = stats.documents,
+            "bundle written"
+        );
+    }
+    producer
+        .await
+        .map_err(|e| HostError::Other(format!("the input task failed: {e}")))?;
+    Ok(stats)
+}
+
+/// Writes one bundle's files.
+pub fn write_bundle(dir: &Path, bundle: &Bundle, formats: &[Format]) -> Result<()> {
+    if formats.contains(&Format::Json) {
+        write_atomic(&dir.join("documents.jsonl"), &documents_jsonl(bundle))?;
+        write_atomic(&dir.join("bundle.json"), &bundle_json(bundle))?;
+    }
+    if formats.contains(&Format::Markdown) {
+        write_atomic(&dir.join("report.md"), report::render(bundle).as_bytes())?;
+    }
+    Ok(())
+}
+
+fn record(
+    bundle: &str,
+    doc: Option<&Document>,
+    stage: &str,
+    plugin: Option<&str>,
+    message: String,
+    panic: bool,
+) -> ErrorRecord {
+    ErrorRecord {
+        bundle: bundle.into(),
+        doc: doc.map(|d| d.id.clone()),
+        file: doc.map(|d| d.source.path.clone()),
+        stage: stage.into(),
+        plugin: plugin.map(str::to_owned),
+        message,
+        panic,
+    }
+}
+
+async fn read_documents(
+    shared: &Shared,
+    input: &BundleInput,
+    errors: &mut Vec<ErrorRecord>,
+) -> Vec<Document> {
+    let root = input
+        .files
+        .first()
+        .and_then(|f| f.parent())
+        .map(Path::to_path_buf);
+    let mut reads = tokio::task::JoinSet::new();
+    for (i, path) in input.files.iter().enumerate() {
+        let path = path.clone();
+        reads.spawn(async move { (i, tokio::fs::read(&path).await, path) });
+    }
+    let mut files = Vec::with_capacity(input.files.len());
+    while let Some(r) = reads.join_next().await {
+        if let Ok(r) = r {
+            files.push(r);
+        }
+    }
+    files.sort_by_key(|(i, _, _)| *i);
+    let mut docs = Vec::new();
+    // Ids are relative to the bundle's directory.
+    let common = common_root(&input.files).or(root);
+    for (_, bytes, path) in files {
+        match bytes {
+            Ok(bytes) => docs.extend(documents_of(
+                &input.id,
+                common.as_deref(),
+                &path,
+                &bytes,
+                &shared.format,
+                &shared.id_field,
+            )),
+            Err(e) => errors.push(ErrorRecord {
+                bundle: input.id.clone(),
+                doc: None,
+                file: Some(path.display().to_string()),
+                stage: "input".into(),
+                plugin: None,
+                message: format!("cannot read the file: {e}"),
+                panic: false,
+            }),
+        }
+    }
+    dedupe_ids(&mut docs);
+    docs
+}
+
+fn common_root(files: &[PathBuf]) -> Option<PathBuf> {
+    let mut root = files.first()?.parent()?.to_path_buf();
+    for f in files {
+        while !f.starts_with(&root) {
+            root = root.parent()?.to_path_buf();
+        }
+    }
+    Some(root)
+}
+
+async fn process_bundle(shared: Arc<Shared>, input: BundleInput) -> Outcome {
+    let mut errors = Vec::new();
+    let documents = read_documents(&shared, &input, &mut errors).await;
+    let mut bundle = Bundle {
+        id: input.id.clone(),
+        documents,
+        ..Bundle::default()
+    };
+    for index in 0..shared.stages.len() {
+        if shared.stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let kind = shared.stages[index].instance.kind();
+        bundle = match kind {
+            StageKind::Document => run_document_stage(&shared, index, bundle, &mut errors).await,
+            StageKind::Bundle => run_bundle_stage(&shared, index, bundle, &mut errors).await,
+        };
+        if !errors.is_empty() && shared.on_error == OnError::Fail {
+            break;
+        }
+    }
+    Outcome { bundle, errors }
+}
+
+async fn timed<T: Send + 'static>(
+    shared: &Arc<Shared>,
+    index: usize,
+    f: impl FnOnce(&ActiveStage) -> T + Send + 'static,
+) -> T {
+    let _permit = shared.cpu.acquire().await.expect("semaphore never closed");
+    let s = Arc::clone(shared);
+    let (value, elapsed) = tokio::task::spawn_blocking(move || {
+        let t = Instant::now();
+        let v = f(&s.stages[index]);
+        (v, t.elapsed())
+    })
+    .await
+    .expect("stage calls catch panics at the boundary");
+    shared.times.lock().expect("times")[index] += elapsed;
+    value
+}
+
+/// Calls a document stage on one batch; returns one result per document.
+fn call_documents(
+    stage: &ActiveStage,
+    batch: &[Document],
+) -> std::result::Result<Vec<std::result::Result<Document, (String, bool)>>, (String, bool)> {
+    let request = serde_json::to_vec(&RequestRef::Documents { documents: batch })
+        .map_err(|e| (format!("cannot serialise the request: {e}"), false))?;
+    match stage.instance.call(&request) {
+        CallResult::Err(e) => Err((e.message, e.panic)),
+        CallResult::Ok(bytes) => {
+            let malformed = |why: String| {
+                (
+                    format!(
+                        "plugin `{}` returned a malformed message: {why}",
+                        stage.instance.plugin.name
+                    ),
+                    false,
+                )
+            };
+            let response: Response =
+                serde_json::from_slice(&bytes).map_err(|e| malformed(e.to_string()))?;
+            let Response::Documents { results } = response else {
+                return Err(malformed("expected `results` for a document batch".into()));
+            };
+            if results.len() != batch.len() {
+                return Err(malformed(format!(
+                    "{} results for {} documents",
+                    results.len(),
+                    batch.len()
+                )));
+            }
+            Ok(results
+                .into_iter()
+                .zip(batch)
+                .map(|(r, input)| match r {
+                    DocResult::Ok(doc) if doc.id != input.id => Err(malformed(format!(
+                        "document id changed from `{}` to `{}`",
+                        input.id, doc.id
+                    ))),
+                    DocResult::Ok(doc) => doc.check_spans().map(|_| doc).map_err(malformed),
+                    DocResult::Error(e) => Err((e.message, e.panic)),
+                })
+                .collect())
+        }
+    }
+}
+
+async fn run_document_stage(
+    shared: &Arc<Shared>,
+    index: usize,
+    mut bundle: Bundle,
+    errors: &mut Vec<ErrorRecord>,
+) -> Bundle {
+    let docs = std::mem::take(&mut bundle.documents);
+    if docs.is_empty() {
+        return bundle;
+    }
+    let size = docs.len().div_ceil(shared.jobs).clamp(1, MAX_BATCH);
+    let mut batches: Vec<Vec<Document>> = Vec::new();
+    let mut iter = docs.into_iter().peekable();
+    while iter.peek().is_some() {
+        batches.push(iter.by_ref().take(size).collect());
+    }
+    let mut tasks = Vec::new();
+    for batch in batches {
+        let shared = Arc::clone(shared);
+        tasks.push(tokio::spawn(async move {
+            let batch = Arc::new(batch);
+            let b = Arc::clone(&batch);
+            let result = timed(&shared, index, move |stage| call_documents(stage, &b)).await;
+            (
+                Arc::try_unwrap(batch).unwrap_or_else(|a| (*a).clone()),
+                result,
+            )
+        }));
+    }
+    let stage = &shared.stages[index];
+    let plugin = stage.instance.plugin.name.clone();
+    for task in tasks {
+        let (batch, result) = task.await.expect("batch task");
+        match result {
+            Ok(results) => {
+                for (input, r) in batch.iter().zip(results) {
+                    match r {
+                        Ok(doc) => bundle.documents.push(doc),
+                        Err((message, panic)) => errors.push(record(
+                            &bundle.id,
+                            Some(input),
+                            &stage.name,
+                            Some(&plugin),
+                            message,
+                            panic,
+                        )),
+                    }
+                }
+            }
+            Err((message, panic)) => {
+                for input in &batch {
+                    errors.push(record(
+                        &bundle.id,
+                        Some(input),
+                        &stage.name,
+                        Some(&plugin),
+                        message.clone(),
+                        panic,
+                    ));
+                }
+            }
+        }
+    }
+    bundle
+}
+
+async fn run_bundle_stage(
+    shared: &Arc<Shared>,
+    index: usize,
+    bundle: Bundle,
+    errors: &mut Vec<ErrorRecord>,
+) -> Bundle {
+    let bundle = Arc::new(bundle);
+    let b = Arc::clone(&bundle);
+    let result = timed(
+        shared,
+        index,
+        move |stage| -> std::result::Result<Bundle, (String, bool)> {
+            let request = serde_json::to_vec(&RequestRef::Bundle { bundle: &b })
+                .map_err(|e| (format!("cannot serialise the request: {e}"), false))?;
+            match stage.instance.call(&request) {
+                CallResult::Err(e) => Err((e.message, e.panic)),
+                CallResult::Ok(bytes) => {
+                    let malformed = |why: String| {
+                        (
+                            format!(
+                                "plugin `{}` returned a malformed message: {why}",
+                                stage.instance.plugin.name
+                            ),
+                            false,
+                        )
+                    };
+                    match serde_json::from_slice::<Response>(&bytes)
+                        .map_err(|e| malformed(e.to_string()))?
+                    {
+                        Response::Bundle { bundle: out } if out.id != b.id => Err(malformed(
+                            format!("bundle id changed from `{}` to `{}`", b.id, out.id),
+                        )),
+                        Response::Bundle { bundle: out } => {
+                            for d in &out.documents {
+                                d.check_spans().map_err(malformed)?;
+                            }
+                            Ok(out)
+                        }
+                        Response::Documents { .. } => {
+                            Err(malformed("expected `bundle` in the response".into()))
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .await;
+    let bundle = Arc::try_unwrap(bundle).unwrap_or_else(|a| (*a).clone());
+    match result {
+        Ok(out) => out,
+        Err((message, panic)) => {
+            let stage = &shared.stages[index];
+            errors.push(record(
+                &bundle.id,
+                None,
+                &stage.name,
+                Some(&stage.instance.plugin.name),
+                message,
+                panic,
+            ));
+            bundle
+        }
+    }
+}
