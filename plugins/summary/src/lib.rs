@@ -1,1 +1,912 @@
+//! # copydesk-summary
+//!
+//! Multi-document extractive summaries of a bundle, by **concept coverage**
+//! (Gillick & Favre 2009; Lin & Bilmes 2010):
+//!
+//! 1. Candidate sentences come from the bundle's articles (transcripts only
+//!    when there is nothing else, duplicates skipped), and must pass
+//!    [`hygiene`] checks: no dangling pronouns or connectives, questions,
+//!    captions, boilerplate, fragments or broken quotations. Datelines are
+//!    left out of the cited span.
+//! 2. Concepts are bigrams of Porter stems, not both stop words. A concept's
+//!    weight grows with the number of documents that report it (source
+//!    agreement: a second outlet counts fully, a second story from the same
+//!    outlet half), with how early it comes in each (lead position), and
+//!    with its overlap with the `focus`, if one is given.
+//! 3. The summary maximises the total weight of the concepts it covers
+//!    under the word budget: greedy by gain per word, then local search
+//!    (swap one sentence for another, refill). A concept counts once, which
+//!    is the redundancy control; on top of that, no two sentences whose
+//!    content words overlap by more than half are taken together.
+//!
+//! The budget is a hard limit: sentences are never cut, so the summary
+//! may fall short of it, and if no sentence fits, it is empty and a
+//! `summary:budget-too-small` diagnostic says so.
 
+pub mod hygiene;
+pub mod porter;
+pub mod split;
+
+use std::collections::HashMap;
+
+use copydesk_core::{
+    Bundle, Diagnostic, DocKind, Document, OptionSpec, OptionType, Options, Plugin, Span, Stage,
+    StageError, StageKind, StageSpec, Summary, SummarySentence,
+};
+use copydesk_text::stopwords::is_stopword;
+
+const STAGE: &str = "summary";
+
+/// How the chosen sentences are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// By publication date, then document, then position in the document.
+    #[default]
+    Chronological,
+    /// Most important first.
+    Salience,
+}
+
+/// Options of the summary stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryOptions {
+    /// Word budget (whitespace-separated words); never exceeded.
+    pub words: usize,
+    /// An information need: sentences that answer it are favoured.
+    pub focus: Option<String>,
+    /// Order of the sentences in the summary.
+    pub order: Order,
+    /// Shorter sentences are not considered.
+    pub min_sentence_words: usize,
+    /// Longer sentences are not considered.
+    pub max_sentence_words: usize,
+    /// Ignore documents marked as duplicates (`duplicate_of` set).
+    pub skip_duplicates: bool,
+    /// At most this many candidate sentences (best by a cheap pre-score) go to the optimiser.
+    pub max_candidates: usize,
+}
+
+impl Default for SummaryOptions {
+    fn default() -> Self {
+        SummaryOptions {
+            words: 100,
+            focus: None,
+            order: Order::Chronological,
+            min_sentence_words: 8,
+            max_sentence_words: 60,
+            skip_duplicates: true,
+            max_candidates: 1000,
+        }
+    }
+}
+
+impl SummaryOptions {
+    /// The option declarations of the stage.
+    pub fn specs() -> Vec<OptionSpec> {
+        let d = SummaryOptions::default();
+        vec![
+            OptionSpec::new("words", OptionType::Integer, d.words as i64, "Word budget (whitespace-separated words). The summary never exceeds it; sentences are never cut."),
+            OptionSpec::optional("focus", OptionType::String, "An information need (question or topic description); sentences that answer it are favoured."),
+            OptionSpec::new("order", OptionType::String, "chronological", "Sentence order: `chronological` (publication date, then position) or `salience` (most important first).")
+                .choices(&["chronological", "salience"]),
+            OptionSpec::new("min_sentence_words", OptionType::Integer, d.min_sentence_words as i64, "Sentences with fewer words are not used."),
+            OptionSpec::new("max_sentence_words", OptionType::Integer, d.max_sentence_words as i64, "Sentences with more words are not used."),
+            OptionSpec::new("skip_duplicates", OptionType::Boolean, d.skip_duplicates, "Ignore documents the dedup stage marked as duplicates (`duplicate_of`)."),
+            OptionSpec::new(
+                "max_candidates",
+                OptionType::Integer,
+                d.max_candidates as i64,
+                "At most this many candidate sentences (best by a cheap pre-score) go to the optimiser; bounds time on very large bundles.",
+            ),
+        ]
+    }
+
+    /// Reads checked stage options (absent ones take their defaults).
+    pub fn from_options(options: &Options) -> Result<Self, StageError> {
+        let d = SummaryOptions::default();
+        let count = |name: &str, default: usize| -> Result<usize, StageError> {
+            match options.int(name)? {
+                None => Ok(default),
+                Some(v) if v >= 0 => Ok(v as usize),
+                Some(v) => Err(StageError::new(format!(
+                    "option `{name}` must not be negative, got {v}"
+                ))),
+            }
+        };
+        let order = match options.str("order")? {
+            None | Some("chronological") => Order::Chronological,
+            Some("salience") => Order::Salience,
+            Some(other) => {
+                return Err(StageError::new(format!(
+                    "option `order` must be `chronological` or `salience`, got `{other}`"
+                )))
+            }
+        };
+        let focus = options
+            .str("focus")?
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from);
+        Ok(SummaryOptions {
+            words: count("words", d.words)?,
+            focus,
+            order,
+            min_sentence_words: count("min_sentence_words", d.min_sentence_words)?,
+            max_sentence_words: count("max_sentence_words", d.max_sentence_words)?,
+            skip_duplicates: options
+                .bool("skip_duplicates")?
+                .unwrap_or(d.skip_duplicates),
+            max_candidates: count("max_candidates", d.max_candidates)?.max(1),
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// tokens
+
+/// Interns stemmed tokens.
+#[derive(Default)]
+struct Vocab {
+    /// folded surface form -> token id
+    by_word: HashMap<String, u32>,
+    /// stem -> token id
+    by_stem: HashMap<String, u32>,
+    stop: Vec<bool>,
+}
+
+impl Vocab {
+    fn id(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.by_word.get(word) {
+            return id;
+        }
+        let folded = copydesk_text::fold(word);
+        let base = folded.strip_suffix("'s").unwrap_or(&folded);
+        let base: String = base.chars().filter(|&c| c != '\'').collect();
+        let stop = is_stopword(&base) || is_stopword(&folded);
+        let stem = porter::stem(&base);
+        let next = self.stop.len() as u32;
+        let id = *self.by_stem.entry(stem).or_insert(next);
+        if id == next {
+            self.stop.push(stop);
+        }
+        self.by_word.insert(word.to_string(), id);
+        id
+    }
+
+    fn tokens(&mut self, text: &str) -> Vec<u32> {
+        copydesk_text::words(text)
+            .iter()
+            .map(|w| self.id(w.text))
+            .collect()
+    }
+}
+
+fn bigrams<'a>(tokens: &'a [u32], stop: &'a [bool]) -> impl Iterator<Item = (u32, u32)> + 'a {
+    tokens
+        .windows(2)
+        .filter(move |w| !(stop[w[0] as usize] && stop[w[1] as usize]))
+        .map(|w| (w[0], w[1]))
+}
+
+/// Words of a focus text that say how to answer, not what about.
+const QUERY_WORDS: &[&str] = &[
+    "describe",
+    "discuss",
+    "identify",
+    "include",
+    "including",
+    "explain",
+    "specify",
+    "provide",
+    "give",
+    "list",
+    "report",
+    "reported",
+    "reports",
+    "press",
+    "mention",
+    "mentioned",
+    "detail",
+    "details",
+    "information",
+    "info",
+    "find",
+    "note",
+    "any",
+    "well",
+    "etc",
+    "regarding",
+    "concerning",
+    "related",
+    "relating",
+    "tell",
+    "know",
+    "want",
+    "like",
+    "happened",
+    "happen",
+    "happening",
+    "summarize",
+    "summary",
+    "aspects",
+    "aspect",
+    "issues",
+    "issue",
+    "events",
+    "event",
+    "efforts",
+    "effort",
+    "activities",
+    "activity",
+    "developments",
+    "development",
+    "involved",
+    "involvement",
+    "status",
+    "latest",
+    "various",
+    "kind",
+    "kinds",
+    "type",
+    "types",
+    "way",
+    "ways",
+    "things",
+    "thing",
+];
+
+// ---------------------------------------------------------------------------
+// candidates
+
+struct Cand {
+    doc: usize,
+    pos: usize,
+    start: usize,
+    end: usize,
+    words: usize,
+    concepts: Vec<u32>,
+    content: Vec<u32>,
+}
+
+fn doc_sentences(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<Span> {
+    let valid: Vec<Span> = doc
+        .sentences
+        .iter()
+        .copied()
+        .filter(|s| s.start < s.end && s.slice(&doc.text).is_some())
+        .collect();
+    if valid.len() < doc.sentences.len() {
+        diags.push(Diagnostic::warning(
+            STAGE,
+            "summary:bad-span",
+            format!(
+                "document {}: {} sentence spans do not fit its text and were ignored",
+                doc.id,
+                doc.sentences.len() - valid.len()
+            ),
+        ));
+    }
+    if !valid.is_empty() {
+        return valid;
+    }
+    let paras: Vec<Span> = doc
+        .paragraphs
+        .iter()
+        .copied()
+        .filter(|s| s.start < s.end && s.slice(&doc.text).is_some())
+        .collect();
+    let regions = if paras.is_empty() {
+        vec![Span::new(0, doc.text.len())]
+    } else {
+        paras
+    };
+    let out: Vec<Span> = regions
+        .iter()
+        .flat_map(|&r| split::split_sentences(&doc.text, r))
+        .collect();
+    if !out.is_empty() {
+        diags.push(Diagnostic::info(
+            STAGE,
+            "summary:split-sentences",
+            format!(
+                "document {} has no sentence spans; split its text into {} sentences",
+                doc.id,
+                out.len()
+            ),
+        ));
+    }
+    out
+}
+
+/// Summarises a bundle: the summary and what the stage noticed.
+pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let empty = Summary {
+        text: String::new(),
+        sentences: Vec::new(),
+        words: opts.words,
+    };
+    if bundle.documents.is_empty() {
+        diags.push(Diagnostic::warning(
+            STAGE,
+            "summary:empty-bundle",
+            format!(
+                "bundle {} has no documents; the summary is empty",
+                bundle.id
+            ),
+        ));
+        return (empty, diags);
+    }
+
+    // 1. source documents
+    let usable = |d: &Document| {
+        !(d.text.trim().is_empty() || opts.skip_duplicates && d.duplicate_of.is_some())
+    };
+    let mut sources: Vec<usize> = (0..bundle.documents.len())
+        .filter(|&i| {
+            usable(&bundle.documents[i]) && bundle.documents[i].kind != DocKind::Transcript
+        })
+        .collect();
+    if sources.is_empty() {
+        sources = (0..bundle.documents.len())
+            .filter(|&i| usable(&bundle.documents[i]))
+            .collect();
+        if !sources.is_empty() {
+            diags.push(Diagnostic::info(
+                STAGE,
+                "summary:transcripts-only",
+                "the bundle has no articles with text; summarising its transcripts",
+            ));
+        }
+    }
+    if sources.is_empty() {
+        diags.push(Diagnostic::warning(
+            STAGE,
+            "summary:no-text",
+            format!(
+                "no document of bundle {} has usable text; the summary is empty",
+                bundle.id
+            ),
+        ));
+        return (empty, diags);
+    }
+
+    // 2. sentences and tokens
+    let mut vocab = Vocab::default();
+    struct DocSents {
+        doc: usize,
+        spans: Vec<Span>,
+        tokens: Vec<Vec<u32>>,
+    }
+    let mut docs: Vec<DocSents> = Vec::with_capacity(sources.len());
+    for &di in &sources {
+        let d = &bundle.documents[di];
+        let spans = doc_sentences(d, &mut diags);
+        let tokens = spans
+            .iter()
+            .map(|s| vocab.tokens(d.span_text(*s)))
+            .collect();
+        docs.push(DocSents {
+            doc: di,
+            spans,
+            tokens,
+        });
+    }
+    let stop = vocab.stop.clone();
+
+    // 3. concept weights: documents grouped by outlet
+    let n_docs = docs.len();
+    let mut concept_id: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut weight: Vec<f64> = Vec::new();
+    let mut support: Vec<u32> = Vec::new();
+    let mut occurrences: Vec<u32> = Vec::new();
+    let outlet_of = |ds: &DocSents| -> String {
+        let d = &bundle.documents[ds.doc];
+        match d.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+            Some(o) => o.to_lowercase(),
+            None => format!("\u{0}{}", ds.doc),
+        }
+    };
+    let mut by_outlet: Vec<(String, usize)> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, ds)| (outlet_of(ds), i))
+        .collect();
+    by_outlet.sort();
+    let mut group_start = 0;
+    // per concept, within the current outlet group: (stamp doc, best contribution, sum of contributions)
+    let mut doc_stamp: Vec<u32> = Vec::new();
+    let mut doc_best_pos: Vec<u32> = Vec::new();
+    let mut grp_stamp: Vec<u32> = Vec::new();
+    let mut grp_max: Vec<f64> = Vec::new();
+    let mut grp_sum: Vec<f64> = Vec::new();
+    let mut grp_touched: Vec<u32> = Vec::new();
+    let mut group_no = 0u32;
+    while group_start < by_outlet.len() {
+        let mut group_end = group_start;
+        while group_end < by_outlet.len() && by_outlet[group_end].0 == by_outlet[group_start].0 {
+            group_end += 1;
+        }
+        group_no += 1;
+        grp_touched.clear();
+        for &(_, k) in &by_outlet[group_start..group_end] {
+            let stamp = k as u32 + 1;
+            let mut in_doc: Vec<u32> = Vec::new();
+            for (pos, toks) in docs[k].tokens.iter().enumerate() {
+                for bg in bigrams(toks, &stop) {
+                    let next = weight.len() as u32;
+                    let c = *concept_id.entry(bg).or_insert(next);
+                    if c == next {
+                        weight.push(0.0);
+                        support.push(0);
+                        occurrences.push(0);
+                        doc_stamp.push(0);
+                        doc_best_pos.push(0);
+                        grp_stamp.push(0);
+                        grp_max.push(0.0);
+                        grp_sum.push(0.0);
+                    }
+                    let ci = c as usize;
+                    occurrences[ci] += 1;
+                    if doc_stamp[ci] != stamp {
+                        doc_stamp[ci] = stamp;
+                        doc_best_pos[ci] = pos as u32;
+                        in_doc.push(c);
+                    }
+                }
+            }
+            for &c in &in_doc {
+                let ci = c as usize;
+                support[ci] += 1;
+                let contrib = 1.0 + 0.5 / (1.0 + doc_best_pos[ci] as f64);
+                if grp_stamp[ci] != group_no {
+                    grp_stamp[ci] = group_no;
+                    grp_max[ci] = 0.0;
+                    grp_sum[ci] = 0.0;
+                    grp_touched.push(c);
+                }
+                grp_max[ci] = grp_max[ci].max(contrib);
+                grp_sum[ci] += contrib;
+            }
+        }
+        for &c in &grp_touched {
+            let ci = c as usize;
+            // a second outlet counts fully, more stories from one outlet half
+            weight[ci] += grp_max[ci] + 0.5 * (grp_sum[ci] - grp_max[ci]);
+        }
+        group_start = group_end;
+    }
+    let min_support = if n_docs >= 3 { 2 } else { 1 };
+    for ci in 0..weight.len() {
+        if support[ci] < min_support {
+            weight[ci] = 0.0;
+        } else if n_docs == 1 {
+            weight[ci] += 0.5 * (occurrences[ci] as f64 - 1.0);
+        }
+    }
+
+    // focus: boost concepts that share stems with the information need
+    if let Some(focus) = opts.focus.as_deref() {
+        let mut focus_w: HashMap<u32, f64> = HashMap::new();
+        for (li, line) in focus.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+            let fw = if li == 0 { 1.0 } else { 0.5 };
+            for w in copydesk_text::words(line) {
+                let f = copydesk_text::fold(w.text);
+                if is_stopword(&f) || QUERY_WORDS.contains(&f.as_str()) || f.chars().count() < 2 {
+                    continue;
+                }
+                let id = vocab.id(w.text);
+                let e = focus_w.entry(id).or_insert(0.0);
+                *e = e.max(fw);
+            }
+        }
+        if !focus_w.is_empty() {
+            for (&(a, b), &c) in &concept_id {
+                let boost = focus_w.get(&a).copied().unwrap_or(0.0)
+                    + focus_w.get(&b).copied().unwrap_or(0.0);
+                if boost > 0.0 {
+                    weight[c as usize] *= 1.0 + boost;
+                }
+            }
+        }
+    }
+
+    // 4. candidate sentences
+    let mut cands: Vec<Cand> = Vec::new();
+    let mut seen_text: HashMap<String, ()> = HashMap::new();
+    let mut rejected = 0usize;
+    let mut too_long_for_budget = 0usize;
+    for ds in &docs {
+        let d = &bundle.documents[ds.doc];
+        for (pos, span) in ds.spans.iter().enumerate() {
+            let raw = d.span_text(*span);
+            let skip = hygiene::strip_dateline(raw);
+            let start = span.start + skip;
+            let s = &d.text[start..span.end];
+            let words = copydesk_text::word_count(s);
+            if hygiene::check(s, words, opts.min_sentence_words, opts.max_sentence_words).is_err() {
+                rejected += 1;
+                continue;
+            }
+            let key = copydesk_text::normalize(s);
+            if seen_text.insert(key, ()).is_some() {
+                continue;
+            }
+            if words > opts.words {
+                too_long_for_budget += 1;
+                continue;
+            }
+            let toks = if skip == 0 {
+                ds.tokens[pos].clone()
+            } else {
+                vocab.tokens(s)
+            };
+            let mut concepts: Vec<u32> = bigrams(&toks, &stop)
+                .filter_map(|bg| concept_id.get(&bg).copied())
+                .filter(|&c| weight[c as usize] > 0.0)
+                .collect();
+            concepts.sort_unstable();
+            concepts.dedup();
+            let mut content: Vec<u32> = toks
+                .iter()
+                .copied()
+                .filter(|&t| !stop[t as usize])
+                .collect();
+            content.sort_unstable();
+            content.dedup();
+            cands.push(Cand {
+                doc: ds.doc,
+                pos,
+                start,
+                end: span.end,
+                words,
+                concepts,
+                content,
+            });
+        }
+    }
+    let _ = rejected;
+    if cands.is_empty() {
+        if too_long_for_budget > 0 {
+            diags.push(Diagnostic::warning(
+                STAGE,
+                "summary:budget-too-small",
+                format!("no usable sentence fits the budget of {} words ({too_long_for_budget} are longer); the summary is empty", opts.words),
+            ));
+        } else {
+            diags.push(Diagnostic::warning(STAGE, "summary:no-candidates", "no sentence can stand alone in a summary (all are fragments, captions, questions or boilerplate); the summary is empty"));
+        }
+        return (empty, diags);
+    }
+
+    // cheap pre-score cap
+    if cands.len() > opts.max_candidates {
+        let mut scored: Vec<(f64, usize)> = cands
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                (
+                    c.concepts.iter().map(|&k| weight[k as usize]).sum::<f64>()
+                        / (c.words as f64).sqrt(),
+                    i,
+                )
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut keep: Vec<usize> = scored
+            .into_iter()
+            .take(opts.max_candidates)
+            .map(|(_, i)| i)
+            .collect();
+        keep.sort_unstable();
+        let mut it = keep.into_iter().peekable();
+        let mut idx = 0;
+        cands.retain(|_| {
+            let k = it.peek() == Some(&idx);
+            if k {
+                it.next();
+            }
+            idx += 1;
+            k
+        });
+        diags.push(Diagnostic::info(
+            STAGE,
+            "summary:candidates-capped",
+            format!(
+                "kept the {} best of the candidate sentences for optimisation",
+                opts.max_candidates
+            ),
+        ));
+    }
+
+    // 5. optimise
+    let chosen = optimise(&cands, &weight, opts.words);
+
+    // 6. order and cite
+    let mut chosen: Vec<(usize, f64)> = chosen;
+    match opts.order {
+        Order::Salience => chosen.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))),
+        Order::Chronological => chosen.sort_by(|a, b| {
+            let (ca, cb) = (&cands[a.0], &cands[b.0]);
+            let da = bundle.documents[ca.doc]
+                .published
+                .as_ref()
+                .map(|p| p.value.as_str());
+            let db = bundle.documents[cb.doc]
+                .published
+                .as_ref()
+                .map(|p| p.value.as_str());
+            (da.is_none(), da, ca.doc, ca.pos).cmp(&(db.is_none(), db, cb.doc, cb.pos))
+        }),
+    }
+    let sentences: Vec<SummarySentence> = chosen
+        .iter()
+        .map(|&(i, _)| {
+            let c = &cands[i];
+            let d = &bundle.documents[c.doc];
+            SummarySentence {
+                text: d.text[c.start..c.end].to_string(),
+                doc: d.id.clone(),
+                start: c.start,
+                end: c.end,
+            }
+        })
+        .collect();
+    if sentences.is_empty() {
+        diags.push(Diagnostic::warning(
+            STAGE,
+            "summary:budget-too-small",
+            format!(
+                "no usable sentence fits the budget of {} words; the summary is empty",
+                opts.words
+            ),
+        ));
+    }
+    let text = sentences
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (
+        Summary {
+            text,
+            sentences,
+            words: opts.words,
+        },
+        diags,
+    )
+}
+
+fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut inter) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    inter as f64 / (a.len() + b.len() - inter) as f64
+}
+
+const MAX_JACCARD: f64 = 0.5;
+const LEN_EXP: f64 = 1.0;
+
+struct State<'a> {
+    cands: &'a [Cand],
+    weight: &'a [f64],
+    budget: usize,
+    covered: Vec<u32>,
+    selected: Vec<usize>,
+    used: usize,
+}
+
+impl<'a> State<'a> {
+    fn gain(&self, i: usize) -> f64 {
+        self.cands[i]
+            .concepts
+            .iter()
+            .filter(|&&c| self.covered[c as usize] == 0)
+            .map(|&c| self.weight[c as usize])
+            .sum()
+    }
+    fn loss(&self, i: usize) -> f64 {
+        self.cands[i]
+            .concepts
+            .iter()
+            .filter(|&&c| self.covered[c as usize] == 1)
+            .map(|&c| self.weight[c as usize])
+            .sum()
+    }
+    fn compatible(&self, i: usize, except: Option<usize>) -> bool {
+        !self.selected.contains(&i)
+            && self
+                .selected
+                .iter()
+                .filter(|&&s| Some(s) != except)
+                .all(|&s| jaccard(&self.cands[s].content, &self.cands[i].content) <= MAX_JACCARD)
+    }
+    fn add(&mut self, i: usize) {
+        for &c in &self.cands[i].concepts {
+            self.covered[c as usize] += 1;
+        }
+        self.used += self.cands[i].words;
+        self.selected.push(i);
+    }
+    fn remove(&mut self, i: usize) {
+        for &c in &self.cands[i].concepts {
+            self.covered[c as usize] -= 1;
+        }
+        self.used -= self.cands[i].words;
+        self.selected.retain(|&s| s != i);
+    }
+    fn value(&self) -> f64 {
+        self.covered
+            .iter()
+            .zip(self.weight)
+            .filter(|(n, _)| **n > 0)
+            .map(|(_, w)| w)
+            .sum()
+    }
+    /// Greedy by gain per word until nothing with a gain fits.
+    fn fill(&mut self) {
+        loop {
+            let mut best: Option<(f64, usize)> = None;
+            for i in 0..self.cands.len() {
+                let c = &self.cands[i];
+                if self.used + c.words > self.budget || !self.compatible(i, None) {
+                    continue;
+                }
+                let g = self.gain(i);
+                if g <= 0.0 {
+                    continue;
+                }
+                let r = g / (c.words as f64).powf(LEN_EXP);
+                if best.map_or(true, |(b, _)| r > b) {
+                    best = Some((r, i));
+                }
+            }
+            match best {
+                Some((_, i)) => self.add(i),
+                None => break,
+            }
+        }
+    }
+}
+
+/// Chooses sentences: returns (candidate index, its own weight) pairs.
+fn optimise(cands: &[Cand], weight: &[f64], budget: usize) -> Vec<(usize, f64)> {
+    let mut st = State {
+        cands,
+        weight,
+        budget,
+        covered: vec![0; weight.len()],
+        selected: Vec::new(),
+        used: 0,
+    };
+    st.fill();
+    // swap partners: the best candidates by standalone weight
+    let standalone: Vec<f64> = cands
+        .iter()
+        .map(|c| c.concepts.iter().map(|&k| weight[k as usize]).sum())
+        .collect();
+    let mut partners: Vec<usize> = (0..cands.len())
+        .filter(|&i| cands[i].words <= budget)
+        .collect();
+    partners.sort_by(|&a, &b| standalone[b].total_cmp(&standalone[a]).then(a.cmp(&b)));
+    partners.truncate(150);
+    for _round in 0..10 {
+        let mut improved = false;
+        let selected = st.selected.clone();
+        for s in selected {
+            if !st.selected.contains(&s) {
+                continue;
+            }
+            let loss = st.loss(s);
+            let before = st.value();
+            st.remove(s);
+            let mut best: Option<(f64, usize)> = None;
+            for &t in &partners {
+                if t == s || st.used + cands[t].words > budget || !st.compatible(t, None) {
+                    continue;
+                }
+                let g = st.gain(t);
+                if g > loss + 1e-9 && best.map_or(true, |(b, _)| g > b) {
+                    best = Some((g, t));
+                }
+            }
+            match best {
+                Some((_, t)) => {
+                    st.add(t);
+                    st.fill();
+                    if st.value() > before + 1e-9 {
+                        improved = true;
+                    } else {
+                        // cannot happen (gain > loss), but stay safe
+                        st.remove(t);
+                        st.add(s);
+                    }
+                }
+                None => st.add(s),
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    // the best single sentence, when it beats the greedy set (Khuller et al.)
+    if let Some(best) = partners.first() {
+        if standalone[*best] > st.value() {
+            return vec![(*best, standalone[*best])];
+        }
+    }
+    st.selected.iter().map(|&i| (i, standalone[i])).collect()
+}
+
+// ---------------------------------------------------------------------------
+// the plugin
+
+/// The `summary` bundle stage.
+pub struct SummaryStage {
+    opts: SummaryOptions,
+}
+
+impl SummaryStage {
+    /// A stage with these options.
+    pub fn new(opts: SummaryOptions) -> Self {
+        SummaryStage { opts }
+    }
+}
+
+impl copydesk_core::BundleStage for SummaryStage {
+    fn process(&self, mut bundle: Bundle) -> Result<Bundle, StageError> {
+        let (summary, diags) = summarize(&bundle, &self.opts);
+        bundle.summary = Some(summary);
+        bundle.diagnostics.extend(diags);
+        Ok(bundle)
+    }
+}
+
+/// The plugin.
+pub struct SummaryPlugin;
+
+impl Plugin for SummaryPlugin {
+    const NAME: &'static str = "summary";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+    const DESCRIPTION: &'static str =
+        "Extractive multi-document summaries by concept coverage, with citations.";
+
+    fn stages() -> Vec<StageSpec> {
+        let mut spec = StageSpec::new(
+            STAGE,
+            StageKind::Bundle,
+            "Writes a cited extractive summary of the bundle within a word budget.",
+        )
+        .requires("text")
+        .provides("summary");
+        for o in SummaryOptions::specs() {
+            spec = spec.option(o);
+        }
+        vec![spec]
+    }
+
+    fn create(stage: &str, options: &Options) -> Result<Stage, StageError> {
+        match stage {
+            STAGE => Ok(Stage::bundle(SummaryStage::new(
+                SummaryOptions::from_options(options)?,
+            ))),
+            other => Err(StageError::new(format!(
+                "plugin `summary` has no stage `{other}`"
+            ))),
+        }
+    }
+}
+
+copydesk_core::export_plugin!(SummaryPlugin);

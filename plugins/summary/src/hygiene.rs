@@ -1,0 +1,375 @@
+//! Sentence hygiene: which sentences may stand alone in a summary.
+//!
+//! Every check works on the sentence as written; none of them changes text,
+//! except [`strip_dateline`], which tells how many leading bytes (a dateline
+//! such as `NEW YORK, Sept. 30 (UPI) --`) to leave out of the citation.
+
+/// Why a sentence was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reject {
+    /// Starts with a pronoun or connective that needs the sentence before it.
+    Dangling,
+    /// A question.
+    Question,
+    /// A photo caption or credit.
+    Caption,
+    /// Site furniture: `Advertisement`, `RELATED`, `Send comments`, URLs.
+    Boilerplate,
+    /// Too short, no verb, no final punctuation, or shouting capitals.
+    Fragment,
+    /// Unbalanced quote marks (part of a longer quotation).
+    BrokenQuote,
+    /// A bare quotation with no speaker.
+    UnattributedQuote,
+    /// Too long for a summary sentence.
+    TooLong,
+}
+
+const DANGLING: &[&str] = &[
+    "he",
+    "she",
+    "it",
+    "they",
+    "this",
+    "that",
+    "these",
+    "those",
+    "his",
+    "her",
+    "its",
+    "their",
+    "him",
+    "them",
+    "but",
+    "and",
+    "however",
+    "also",
+    "yet",
+    "so",
+    "or",
+    "nor",
+    "moreover",
+    "furthermore",
+    "besides",
+    "instead",
+    "still",
+    "then",
+    "thus",
+    "hence",
+    "otherwise",
+    "nevertheless",
+    "nonetheless",
+    "meanwhile",
+    "such",
+    "another",
+    "others",
+    "likewise",
+    "similarly",
+    "additionally",
+    "accordingly",
+    "consequently",
+    "therefore",
+];
+
+const CAPTION_MARKS: &[&str] = &[
+    "Photo by",
+    "Photograph:",
+    "Photograph by",
+    "Photo:",
+    "Photos:",
+    "Image:",
+    "Image by",
+    "Picture:",
+    "File photo",
+    "FILE PHOTO",
+    "License Photo",
+    "Getty Images",
+    "/AP",
+    "/ AP",
+    "/UPI",
+    "/ UPI",
+    "/AFP",
+    "/ AFP",
+    "/Reuters",
+    "/ Reuters",
+    "Credit:",
+    "(Photo",
+    "(AP Photo",
+    "Pictured:",
+    "main img",
+    "ugc_banner",
+];
+
+const BOILER_START: &[&str] = &[
+    "Advertisement",
+    "ADVERTISEMENT",
+    "RELATED",
+    "Related:",
+    "Related Articles",
+    "Send comments",
+    "Latest Headlines",
+    "Read more",
+    "Read More",
+    "READ MORE",
+    "Click here",
+    "Sign up",
+    "Subscribe",
+    "Follow us",
+    "Follow @",
+    "Copyright",
+    "All rights reserved",
+    "News ID",
+    "Updated:",
+    "Share this",
+    "Share on",
+    "Tags:",
+    "Contact ",
+    "Email ",
+    "Reporting by",
+    "Editing by",
+    "Additional reporting",
+    "Watch:",
+    "WATCH:",
+    "Video:",
+    "Listen:",
+    "This story",
+    "This article",
+    "(",
+    "[",
+];
+
+const BOILER_ANY: &[&str] = &[
+    "http://",
+    "https://",
+    "www.",
+    "All rights reserved",
+    "Send comments",
+    "contributed to this report",
+    "@",
+];
+
+const VERBS: &[&str] = &[
+    "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "do", "does",
+    "did", "will", "would", "can", "could", "shall", "should", "may", "might", "must", "said",
+    "says", "say", "told", "tells", "tell", "made", "make", "makes", "took", "take", "takes",
+    "gave", "give", "gives", "got", "get", "gets", "went", "go", "goes", "came", "come", "comes",
+    "saw", "see", "sees", "knew", "know", "knows", "thought", "think", "thinks", "found", "find",
+    "finds", "left", "leave", "lost", "lose", "won", "win", "wins", "met", "meet", "meets", "held",
+    "hold", "holds", "kept", "keep", "began", "begin", "begins", "ran", "run", "runs", "set",
+    "sets", "put", "puts", "hit", "hits", "cut", "cuts", "led", "lead", "leads", "fell", "fall",
+    "falls", "rose", "rise", "rises", "sent", "send", "sends", "spent", "spend", "paid", "pay",
+    "pays", "brought", "bring", "built", "sold", "sell", "bought", "buy", "became", "become",
+    "becomes", "shows", "show", "seems", "seem", "wants", "want", "needs", "need", "plans", "plan",
+    "aims", "calls", "call", "expects", "expect", "believes", "believe", "remains", "remain",
+    "includes", "include", "ended", "wrote", "spoke", "chose", "stood", "grew", "drew", "flew",
+    "threw", "fought", "sought", "taught", "caught", "struck", "hung", "swore", "withdrew",
+    "forbade", "arose", "shut",
+];
+
+/// Bytes to skip at the start of `s` to drop a dateline such as
+/// `NEW YORK, Sept. 30 (UPI) --` or `WASHINGTON (AP) _`; 0 when there is none.
+pub fn strip_dateline(s: &str) -> usize {
+    let head_end = s.char_indices().nth(90).map_or(s.len(), |(i, _)| i);
+    let head = &s[..head_end];
+    let seps = ["--", "\u{2014}", "\u{2013}", " _ ", " - "];
+    let Some((pos, sep)) = seps
+        .iter()
+        .filter_map(|sep| head.find(sep).map(|p| (p, *sep)))
+        .min_by_key(|&(p, _)| p)
+    else {
+        return 0;
+    };
+    let prefix = head[..pos].trim();
+    if prefix.is_empty() || prefix.split_whitespace().count() > 9 {
+        return 0;
+    }
+    let first: String = prefix
+        .chars()
+        .take_while(|c| c.is_alphabetic() || *c == '.' || *c == ' ')
+        .collect();
+    let first_word = first.split_whitespace().next().unwrap_or("");
+    let letters: Vec<char> = first_word.chars().filter(|c| c.is_alphabetic()).collect();
+    let caps = letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
+    let agency = prefix.ends_with(')') && prefix.contains('(');
+    if !(caps || agency) {
+        return 0;
+    }
+    let mut rest = pos + sep.len();
+    while let Some(c) = s[rest..].chars().next() {
+        if c.is_whitespace() || c == '-' || c == '_' {
+            rest += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    match s[rest..].chars().next() {
+        Some(c)
+            if c.is_uppercase()
+                || c.is_ascii_digit()
+                || matches!(c, '"' | '\u{201C}' | '\'' | '\u{2018}') =>
+        {
+            rest
+        }
+        _ => 0,
+    }
+}
+
+fn first_word_lower(s: &str) -> String {
+    s.trim_start_matches(|c: char| !c.is_alphanumeric())
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
+        .next()
+        .unwrap_or("")
+        .to_lowercase()
+}
+
+/// Checks one sentence (after any dateline was stripped); `words` is its
+/// whitespace word count.
+pub fn check(s: &str, words: usize, min_words: usize, max_words: usize) -> Result<(), Reject> {
+    let t = s.trim();
+    if BOILER_START.iter().any(|b| t.starts_with(b)) || BOILER_ANY.iter().any(|b| t.contains(b)) {
+        return Err(Reject::Boilerplate);
+    }
+    if CAPTION_MARKS.iter().any(|m| t.contains(m)) {
+        return Err(Reject::Caption);
+    }
+    let trimmed_end = t.trim_end_matches(['"', '\'', ')', '\u{201D}', '\u{2019}', ' ']);
+    if trimmed_end.ends_with('?') {
+        return Err(Reject::Question);
+    }
+    if !(trimmed_end.ends_with('.') || trimmed_end.ends_with('!')) {
+        return Err(Reject::Fragment);
+    }
+    if words < min_words {
+        return Err(Reject::Fragment);
+    }
+    if words > max_words {
+        return Err(Reject::TooLong);
+    }
+    let first = t.chars().next().unwrap_or(' ');
+    if first.is_lowercase() {
+        return Err(Reject::Fragment);
+    }
+    if DANGLING.contains(&first_word_lower(t).as_str()) {
+        return Err(Reject::Dangling);
+    }
+    // shouting capitals (headlines, kickers)
+    let alpha: Vec<&str> = t
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
+    let caps = alpha
+        .iter()
+        .filter(|w| {
+            w.chars().filter(|c| c.is_alphabetic()).count() > 1
+                && w.chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(char::is_uppercase)
+        })
+        .count();
+    if caps * 2 > alpha.len() {
+        return Err(Reject::Fragment);
+    }
+    let verbish = t
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .any(|w| {
+            let lw = w.to_lowercase();
+            VERBS.contains(&lw.as_str())
+                || (lw.len() > 4 && (lw.ends_with("ed") || lw.ends_with("ing")))
+                || lw.ends_with("n't")
+        });
+    if !verbish {
+        return Err(Reject::Fragment);
+    }
+    // quotes must be whole
+    let straight = t.matches('"').count();
+    let open = t.matches('\u{201C}').count();
+    let close = t.matches('\u{201D}').count();
+    if straight % 2 == 1 || open != close {
+        return Err(Reject::BrokenQuote);
+    }
+    let lsq = t.matches('\u{2018}').count();
+    let rsq = t.matches('\u{2019}').count();
+    if lsq > rsq {
+        return Err(Reject::BrokenQuote);
+    }
+    // a sentence that is nothing but a quotation: who said it?
+    if matches!(first, '"' | '\u{201C}') {
+        let last = t.chars().last().unwrap_or(' ');
+        if matches!(last, '"' | '\u{201D}') && (straight == 2 || open == 1) {
+            return Err(Reject::UnattributedQuote);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> Result<(), Reject> {
+        check(s, s.split_whitespace().count(), 6, 60)
+    }
+
+    #[test]
+    fn datelines() {
+        let s = "NEW YORK, Sept. 30 (UPI) -- As the United States and opposition forces continue to tangle.";
+        assert_eq!(
+            &s[strip_dateline(s)..],
+            "As the United States and opposition forces continue to tangle."
+        );
+        let s = "BRUSSELS, January 22 (Xinhua) -- Two recent Eurobarometer polls showed it.";
+        assert_eq!(
+            &s[strip_dateline(s)..],
+            "Two recent Eurobarometer polls showed it."
+        );
+        let s = "WASHINGTON (AP) _ The Senate voted.";
+        assert_eq!(&s[strip_dateline(s)..], "The Senate voted.");
+        let s = "The euro -- a new currency -- was launched.";
+        assert_eq!(strip_dateline(s), 0);
+    }
+
+    #[test]
+    fn rejects() {
+        assert_eq!(
+            ok("He also said the coalition forces don't have legal justification."),
+            Err(Reject::Dangling)
+        );
+        assert_eq!(
+            ok("But the plan was approved by the council on Monday."),
+            Err(Reject::Dangling)
+        );
+        assert_eq!(
+            ok("How many Syrians have to be killed before you act?"),
+            Err(Reject::Question)
+        );
+        assert_eq!(
+            ok("Secretary of State John Kerry speaks in New York. /AP"),
+            Err(Reject::Caption)
+        );
+        assert_eq!(ok("Advertisement"), Err(Reject::Boilerplate));
+        assert_eq!(
+            ok("RELATED Secretary of State John Kerry warns Russia to stop bombing of Aleppo"),
+            Err(Reject::Boilerplate)
+        );
+        assert_eq!(
+            ok("\"The problem is the Russians don't care about international law and we do."),
+            Err(Reject::BrokenQuote)
+        );
+        assert_eq!(
+            ok("\"You have nobody more frustrated than we are.\""),
+            Err(Reject::UnattributedQuote)
+        );
+        assert_eq!(
+            ok("Kerry laments lack of Syria options in leaked audio"),
+            Err(Reject::Fragment)
+        );
+        assert_eq!(
+            ok("The meeting took place days after a ceasefire had collapsed."),
+            Ok(())
+        );
+        assert_eq!(
+            ok("\"I lost the argument,\" Kerry told the Syrians in a meeting."),
+            Ok(())
+        );
+    }
+}
