@@ -1,1 +1,327 @@
+//! # copydesk-parse
+//!
+//! The `parse` plugin: raw input files (plain-text articles, transcripts,
+//! TREC/SGML newswire records, JSON Lines records, HTML pages) to clean
+//! documents: metadata, body text, paragraph and sentence spans, transcript
+//! turns, and a diagnostic for everything removed or not understood.
+//!
+//! Use it as a plugin (`plugin = "parse"`, stage `parse`) or call [`parse`]
+//! directly.
+#![deny(missing_docs)]
 
+mod article;
+mod common;
+pub mod dates;
+mod html;
+mod jsonl;
+mod transcript;
+mod trec;
+
+use copydesk_core::{
+    Document, DocumentStage, OptionSpec, OptionType, Options, Plugin, Stage, StageError, StageKind,
+    StageSpec,
+};
+
+pub use dates::{find_date, parse_date};
+pub use transcript::{looks_like_transcript, parse_timestamp};
+pub use trec::split_trec;
+
+/// The input formats the stage reads.
+pub const FORMATS: &[&str] = &["auto", "text", "transcript", "html", "trec", "jsonl"];
+
+/// Options of the `parse` stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseOptions {
+    /// `auto` (detect from the content) or one of `text`, `transcript`, `html`, `trec`, `jsonl`.
+    pub format: String,
+    /// JSON Lines: field holding a record id (kept in `ext.parse.record_id`); none by default.
+    pub field_id: Option<String>,
+    /// JSON Lines: body text fields, comma-separated, first present wins.
+    pub field_text: String,
+    /// JSON Lines: title field(s).
+    pub field_title: String,
+    /// JSON Lines: URL field(s).
+    pub field_url: String,
+    /// JSON Lines: authors field(s): a list of names or one string.
+    pub field_authors: String,
+    /// JSON Lines: publication date field(s).
+    pub field_published: String,
+    /// JSON Lines: modification date field(s).
+    pub field_updated: String,
+    /// JSON Lines: outlet field(s).
+    pub field_outlet: String,
+    /// JSON Lines: language field(s).
+    pub field_language: String,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            format: "auto".into(),
+            field_id: None,
+            field_text: "maintext,text".into(),
+            field_title: "title".into(),
+            field_url: "url".into(),
+            field_authors: "authors".into(),
+            field_published: "date_publish".into(),
+            field_updated: "date_modify".into(),
+            field_outlet: "source_domain".into(),
+            field_language: "language".into(),
+        }
+    }
+}
+
+impl ParseOptions {
+    /// Reads the options the host checked against [`option_specs`].
+    pub fn from_options(options: &Options) -> Result<Self, StageError> {
+        let d = ParseOptions::default();
+        let format = options.str_or("format", &d.format)?.to_string();
+        if !FORMATS.contains(&format.as_str()) {
+            return Err(StageError::new(format!(
+                "option `format` must be one of {}, got `{format}`",
+                FORMATS.join(", ")
+            )));
+        }
+        let s = |name: &str, fallback: &str| -> Result<String, StageError> {
+            Ok(options.str_or(name, fallback)?.to_string())
+        };
+        Ok(ParseOptions {
+            format,
+            field_id: options.str("field_id")?.map(String::from),
+            field_text: s("field_text", &d.field_text)?,
+            field_title: s("field_title", &d.field_title)?,
+            field_url: s("field_url", &d.field_url)?,
+            field_authors: s("field_authors", &d.field_authors)?,
+            field_published: s("field_published", &d.field_published)?,
+            field_updated: s("field_updated", &d.field_updated)?,
+            field_outlet: s("field_outlet", &d.field_outlet)?,
+            field_language: s("field_language", &d.field_language)?,
+        })
+    }
+}
+
+/// The options the stage declares.
+pub fn option_specs() -> Vec<OptionSpec> {
+    let d = ParseOptions::default();
+    vec![
+        OptionSpec::new("format", OptionType::String, "auto", "Input format: `auto` detects it from the content (TREC `<DOC>`, JSON object, HTML, transcript, else plain text); or force text, transcript, html, trec, jsonl.").choices(FORMATS),
+        OptionSpec::optional("field_id", OptionType::String, "JSON Lines: field holding the record's id (kept in `ext.parse.record_id`)."),
+        OptionSpec::new("field_text", OptionType::String, d.field_text.as_str(), "JSON Lines: body text field(s), comma-separated; the first present wins."),
+        OptionSpec::new("field_title", OptionType::String, d.field_title.as_str(), "JSON Lines: title field(s), comma-separated."),
+        OptionSpec::new("field_url", OptionType::String, d.field_url.as_str(), "JSON Lines: URL field(s), comma-separated."),
+        OptionSpec::new("field_authors", OptionType::String, d.field_authors.as_str(), "JSON Lines: authors field(s): a list of names or one byline string."),
+        OptionSpec::new("field_published", OptionType::String, d.field_published.as_str(), "JSON Lines: publication date field(s)."),
+        OptionSpec::new("field_updated", OptionType::String, d.field_updated.as_str(), "JSON Lines: last-modified date field(s)."),
+        OptionSpec::new("field_outlet", OptionType::String, d.field_outlet.as_str(), "JSON Lines: outlet field(s)."),
+        OptionSpec::new("field_language", OptionType::String, d.field_language.as_str(), "JSON Lines: language field(s)."),
+    ]
+}
+
+/// Rejects binary input: a NUL byte, or more than 10% control bytes in the first 8 KiB.
+fn check_binary(path: &str, bytes: &[u8]) -> Result<(), StageError> {
+    if let Some(i) = bytes.iter().position(|&b| b == 0) {
+        return Err(StageError::new(format!("{path}: looks like a binary file, not text (NUL byte at offset {i}); give a text, HTML, TREC or JSON Lines file")));
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    if control * 10 > head.len() {
+        return Err(StageError::new(format!("{path}: looks like a binary file, not text ({control} control bytes in the first {} bytes); give a text, HTML, TREC or JSON Lines file", head.len())));
+    }
+    Ok(())
+}
+
+fn looks_like_html(text: &str) -> bool {
+    let head: String = text
+        .chars()
+        .take(2048)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let h = head.trim_start();
+    if h.starts_with("<!doctype html")
+        || h.starts_with("<html")
+        || head.contains("<html")
+        || head.contains("<head>")
+        || head.contains("<body")
+    {
+        return true;
+    }
+    // Many tags for the amount of text.
+    let tags = [
+        "<p>", "<p ", "<div", "<span", "<a href", "<br", "<meta", "<script",
+    ]
+    .iter()
+    .map(|t| head.matches(t).count())
+    .sum::<usize>();
+    tags >= 8
+}
+
+fn looks_like_trec(text: &str) -> bool {
+    let t = text.trim_start();
+    let head = &t[..t.char_indices().nth(1024).map_or(t.len(), |x| x.0)];
+    t.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("<DOC>"))
+        || (head.contains("<DOC>") && head.contains("<DOCNO>"))
+}
+
+/// Detects the format from the content (and the host's hint for records).
+fn detect(text: &str, hint: Option<&str>) -> &'static str {
+    if looks_like_trec(text) {
+        return "trec";
+    }
+    let t = text.trim_start();
+    if t.starts_with('{')
+        && (hint == Some("jsonl")
+            || serde_json::from_str::<serde_json::Value>(t.lines().next().unwrap_or("")).is_ok())
+    {
+        return "jsonl";
+    }
+    if hint == Some("jsonl") {
+        return "jsonl";
+    }
+    if looks_like_html(text) {
+        return "html";
+    }
+    if transcript::looks_like_transcript(text) {
+        return "transcript";
+    }
+    "text"
+}
+
+/// Parses one raw document.
+///
+/// Errors: empty input, binary input, and (JSON Lines) a record that is not
+/// JSON. Everything else is parsed as far as possible, with diagnostics.
+pub fn parse(mut doc: Document, opts: &ParseOptions) -> Result<Document, StageError> {
+    let path = if doc.source.path.is_empty() {
+        doc.id.clone()
+    } else {
+        doc.source.path.clone()
+    };
+    let bytes = doc.raw_bytes().ok_or_else(|| {
+        if doc.raw_base64.is_some() {
+            StageError::new(format!("{path}: raw_base64 is not valid base64"))
+        } else {
+            StageError::new(format!("{path}: file is empty"))
+        }
+    })?;
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(StageError::new(if bytes.is_empty() {
+            format!("{path}: file is empty")
+        } else {
+            format!("{path}: file is empty (only white space)")
+        }));
+    }
+    check_binary(&path, &bytes)?;
+    let text = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let (s, note) = copydesk_extract::decode(e.as_bytes());
+            doc.diagnostics.push(common::warning(
+                "encoding",
+                format!(
+                    "the input is not valid UTF-8: {}",
+                    note.unwrap_or_else(|| "decoded".into())
+                ),
+                None,
+            ));
+            s
+        }
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(&text)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
+    doc.raw = None;
+    doc.raw_base64 = None;
+
+    let hint = doc.source.format.as_deref();
+    let format = match opts.format.as_str() {
+        "auto" => detect(&text, hint),
+        f => FORMATS.iter().copied().find(|x| *x == f).unwrap_or("text"),
+    };
+    match format {
+        "trec" => trec::parse(&mut doc, &text),
+        "jsonl" => jsonl::parse(&mut doc, &text, opts)?,
+        "html" => html::parse(&mut doc, &text),
+        "transcript" => transcript::parse(&mut doc, &text),
+        _ => article::parse(&mut doc, &text),
+    }
+    doc.source.format = Some(format.to_string());
+    if doc.language.is_none() && looks_english(&doc.text) {
+        doc.language = Some("en".into());
+    }
+    if doc.text.is_empty() {
+        doc.diagnostics.push(common::warning(
+            "empty-text",
+            "no body text was found",
+            None,
+        ));
+    }
+    Ok(doc)
+}
+
+/// English when at least 30 words and a quarter of them are English stop words.
+fn looks_english(text: &str) -> bool {
+    let words = copydesk_text::words(text);
+    let sample = &words[..words.len().min(2000)];
+    if sample.len() < 30 {
+        return false;
+    }
+    let stop = sample
+        .iter()
+        .filter(|w| copydesk_text::stopwords::is_stopword(&copydesk_text::fold(w.text)))
+        .count();
+    stop * 4 >= sample.len()
+}
+
+/// The `parse` document stage.
+pub struct ParseStage {
+    opts: ParseOptions,
+}
+
+impl ParseStage {
+    /// A stage with these options.
+    pub fn new(opts: ParseOptions) -> Self {
+        ParseStage { opts }
+    }
+}
+
+impl DocumentStage for ParseStage {
+    fn process(&self, doc: Document) -> Result<Document, StageError> {
+        parse(doc, &self.opts)
+    }
+}
+
+/// The `parse` plugin.
+pub struct ParsePlugin;
+
+impl Plugin for ParsePlugin {
+    const NAME: &'static str = "parse";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+    const DESCRIPTION: &'static str =
+        "Parses raw news files (text, transcripts, TREC, JSON Lines, HTML) into clean documents.";
+
+    fn stages() -> Vec<StageSpec> {
+        let mut spec = StageSpec::new("parse", StageKind::Document, "Raw file to clean document: metadata, body, paragraphs, sentences, transcript turns, boilerplate removed with diagnostics.").provides("text");
+        for o in option_specs() {
+            spec = spec.option(o);
+        }
+        vec![spec]
+    }
+
+    fn create(stage: &str, options: &Options) -> Result<Stage, StageError> {
+        match stage {
+            "parse" => Ok(Stage::document(ParseStage::new(
+                ParseOptions::from_options(options)?,
+            ))),
+            other => Err(StageError::new(format!(
+                "plugin `parse` has no stage `{other}`"
+            ))),
+        }
+    }
+}
+
+copydesk_core::export_plugin!(ParsePlugin);
