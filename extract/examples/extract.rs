@@ -18,6 +18,34 @@ fn main() {
         }
     };
     let (html, note) = copydesk_extract::decode(&bytes);
+    if let Some(k) = args.iter().position(|a| a == "--path") {
+        // Debug: ancestor chain of the first text node containing a string.
+        let needle = &args[k + 1];
+        let dom = copydesk_extract::dom::parse(&html);
+        for (i, n) in dom.nodes.iter().enumerate() {
+            if let copydesk_extract::dom::Data::Text(t) = &n.data {
+                if t.contains(needle.as_str()) {
+                    let mut p = n.parent;
+                    while p != copydesk_extract::dom::NONE {
+                        if let Some(e) = dom.elem(p) {
+                            eprintln!(
+                                "{p} <{} {:?}>",
+                                dom.tag_name(e.tag),
+                                e.attrs
+                                    .iter()
+                                    .filter(|(k, _)| k == "class" || k == "id")
+                                    .collect::<Vec<_>>()
+                            );
+                        }
+                        p = dom.nodes[p as usize].parent;
+                    }
+                    let _ = i;
+                    break;
+                }
+            }
+        }
+        return;
+    }
     let a = copydesk_extract::extract(&html);
     if meta {
         if let Some(n) = note {

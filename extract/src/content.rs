@@ -89,10 +89,7 @@ fn neg_token(t: &str) -> Option<&'static str> {
         "ad" | "ads" | "adv" | "advertisement" | "advertising" | "teaser" => "ad",
         "nav" | "header" | "skip" => "nav",
         "tag" | "meta" | "date" | "time" => "byline",
-        "email" | "mail" | "facebook" | "twitter" | "whatsapp" | "pinterest" | "linkedin" => {
-            "share-bar"
-        }
-        "hidden" | "hide" | "invisible" | "offscreen" => "hidden",
+        "email" | "mail" | "whatsapp" | "pinterest" | "linkedin" => "share-bar",
         "aside" => "sidebar",
         "bio" => "byline",
         "foot" => "footer",
@@ -197,6 +194,24 @@ fn class_info(e: &Element, buf: &mut String) -> ClassInfo {
         info.strong_pos = true;
     }
     info.weak_pos = p.posw.is_match(&s);
+    if let Some(c) = e.attr("class") {
+        if c.split_ascii_whitespace().any(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "hidden"
+                    | "hide"
+                    | "d-none"
+                    | "is-hidden"
+                    | "element-hidden"
+                    | "invisible"
+                    | "offscreen"
+                    | "u-hidden"
+            )
+        }) {
+            info.neg = Some("hidden");
+            return info;
+        }
+    }
     if let Some(m) = p.neg.find(&s) {
         info.neg = Some(NEG_SUBSTR[m.pattern().as_usize()].1);
     } else {
@@ -327,7 +342,6 @@ fn is_boiler_line(t: &str) -> bool {
         "getty images",
         "image copyright",
         "copyright ©",
-        "© ",
         "all rights reserved",
         "this article was",
         "advertisement",
@@ -339,8 +353,9 @@ fn is_boiler_line(t: &str) -> bool {
         "we use cookies",
     ];
     PREFIX.iter().any(|p| {
-        l.starts_with(p.trim_start_matches(|c: char| !c.is_alphanumeric())) && t.len() < 100
-    }) && !l.is_empty()
+        let p = p.trim_start_matches(|c: char| !c.is_alphanumeric());
+        !p.is_empty() && l.starts_with(p)
+    })
 }
 
 /// Result of content extraction.
@@ -355,6 +370,9 @@ fn snippet(dom: &Dom, i: u32) -> String {
     let mut sp = false;
     for j in i..=end {
         if let Data::Text(t) = &dom.nodes[j as usize].data {
+            if text_node_is_script(dom, j) {
+                continue;
+            }
             push_collapsed(&mut s, t, &mut sp);
             if s.len() > 80 {
                 break;
@@ -387,12 +405,20 @@ pub fn extract_content(dom: &Dom, title: Option<&str>) -> Content {
     // Pass 1 (bottom-up): raw text and paragraph-text amounts.
     let mut raw_len = vec![0u32; n];
     let mut p_len = vec![0u32; n];
+    let mut a_len = vec![0u32; n];
+    let mut in_a = vec![false; n];
+    for i in 1..n {
+        in_a[i] = in_a[nodes[i].parent as usize] || dom.tag(i as u32) == Some(tag::A);
+    }
     for i in (1..n).rev() {
         let node = &nodes[i];
         match &node.data {
             Data::Text(t) => {
                 if !text_node_is_script(dom, i as u32) {
                     raw_len[i] = visible_len(t);
+                    if in_a[i] {
+                        a_len[i] = raw_len[i];
+                    }
                 }
             }
             Data::Element(e) => {
@@ -405,8 +431,10 @@ pub fn extract_content(dom: &Dom, title: Option<&str>) -> Content {
         let p = node.parent as usize;
         raw_len[p] += raw_len[i];
         p_len[p] += p_len[i];
+        a_len[p] += a_len[i];
     }
     let total_p = p_len[0].max(1);
+    let total_plain = raw_len[0] - a_len[0];
 
     // Pass 2 (top-down): boilerplate removal and class weights.
     let mut dead = vec![false; n];
@@ -445,7 +473,9 @@ pub fn extract_content(dom: &Dom, title: Option<&str>) -> Content {
         }
         // Never drop the bulk of the page's paragraphs on a class name.
         if let Some(r) = rule {
-            let big = p_len[i] as u64 * 10 > total_p as u64 * 4 && total_p > 400;
+            let plain = raw_len[i] - a_len[i];
+            let big = (p_len[i] as u64 * 10 > total_p as u64 * 4 && total_p > 400)
+                || (plain as u64 * 2 > total_plain as u64 && total_plain > 500);
             if big && r != "script" && r != "hidden" {
                 rule = None;
             }
