@@ -1,1 +1,626 @@
+//! # copydesk-quotes
+//!
+//! The `quotes` bundle stage: direct quotes in the articles of a bundle,
+//! who said them, which outlets carry them, and whether the primary source
+//! (a transcript) has them as printed.
+//!
+//! ## Extraction ([`extract`])
+//!
+//! Articles (`kind` `article` or `unknown`, not listed as primary sources)
+//! are scanned paragraph by paragraph for curly, straight and guillemet
+//! double quotes and for single quotes (`‘argument’`) outside double ones.
+//! Apostrophes (`don't`, `Assad’s`, `'90s`, `'em`) are not quote marks. A
+//! quote never runs past its paragraph unless it opens at the paragraph
+//! start and the next paragraph also opens with a quote mark (the newspaper
+//! convention for multi-paragraph quotes). Each occurrence's span covers the
+//! quoted words (inside the marks, trailing `,`/`;`/`:` dropped) in the
+//! document's `text`.
+//!
+//! **Titles.** Spans point into `text`, so a quote in `doc.title` that is not
+//! also in `text` cannot be an occurrence. Such title quotes are recorded in
+//! `bundle.ext.quotes.title_quotes` (`doc`, `text`, byte `start`/`end` in
+//! the title) with an informational diagnostic on the document. When the
+//! title is repeated in `text` (as some parsers keep it), its quotes are
+//! ordinary occurrences.
+//!
+//! **Short quotes.** Quotes with fewer than `min_words` words (scare quotes
+//! like ‘argument’) are not reported as quotes: a single word aligns
+//! anywhere in a long transcript, so its "source" would be noise. They are
+//! listed in `bundle.ext.quotes.short_quotes` with their speaker.
+//!
+//! ## Attribution ([`attribution`])
+//!
+//! Said-after (`"…," Kerry said`, `"…," said Kerry`, `"…," he warned`),
+//! said-before (`Kerry said: "…"`, `Kerry told the Syrians that "…"`,
+//! `Kerry responded that "…"`, `spokesman John Kirby told CNN: "…"`),
+//! `according to`, caption colon forms (`‘…’: John Kerry`); without a speech
+//! verb, the one person named in the quote's sentence (`spokesman John Kirby
+//! did not deny …, "…"`), else the previous quote's speaker when that quote
+//! is in the same or the previous paragraph (continuation). `he`/`she` resolve to the last named speaker of the same
+//! document; with none, the speaker is null.
+//!
+//! **Canonical person.** Titles are stripped (`U.S. Secretary of State John
+//! Kerry` → `John Kerry`), names are grouped by surname within the bundle,
+//! and the canonical form is the longest full name without middle initials
+//! (`John F. Kerry`, `Kerry`, `Secretary Kerry` → `John Kerry`). An
+//! occurrence's `speaker` is the name as that document writes it, titles
+//! stripped (`John F. Kerry`); for a pronoun, the antecedent as written.
+//!
+//! ## Grouping
+//!
+//! Occurrences are compared on normalised word keys (case, punctuation,
+//! number forms, fillers and bracketed insertions ignored). Two quotes are
+//! one when `2·LCS/(|a|+|b|) ≥ group_threshold` (default 0.8), so `three
+//! people, four people` and `three, four people` group, and `firsthand` /
+//! `first hand` variants group. **A short partial quote contained in a longer
+//! one is not merged into it**: it is a separate [`Quote`] (it often is a
+//! fragment of several longer quotes, e.g. `lost the argument`, and it gets
+//! its own alignment). The quote's `text` is its first occurrence's.
+//!
+//! ## Primary-source check ([`align`])
+//!
+//! Sources are the bundle's transcripts (`kind == transcript` with `turns`)
+//! and the documents listed in `primary_sources` (a listed document without
+//! turns is aligned paragraph by paragraph; `turn` is then the paragraph
+//! index and `speaker_label` empty). Only speech turns (`speech == true`)
+//! are searched. Each quote (its first occurrence) is aligned with an
+//! inverted index of content words plus a banded fitting alignment; see
+//! [`align`]. Fidelity:
+//!
+//! - `verbatim`: the same words, same case and same inner punctuation;
+//! - `verbatim_except_punctuation`: the same words apart from punctuation,
+//!   case, number forms (`three`/`3`), fillers, bracketed insertions on
+//!   either side, marked elisions (`...`) and one-letter spelling slips of
+//!   the transcriber in long words (`Internatinal`);
+//! - `altered`: anything else (words changed, added, dropped, contractions
+//!   expanded or contracted, unmarked elisions); `diff` shows it from the
+//!   source to the quote: `[-said, not printed-] {+printed, not said+}`;
+//! - `not_found`: less than `fuzzy_threshold` of the quote's (weighted)
+//!   words matched, or fewer than two content words;
+//! - null: the bundle has no primary source.
+//!
+//! **Attribution conflict.** The names in the turn label (generic words like
+//! `Female voice`, `someone else`, `translator` dropped) are compared with
+//! the quote's canonical speaker. The flag is set when the label names
+//! someone and none of its names is the speaker. An uncertain label is still
+//! a claim: `Kirby? someone else` names only Kirby, so a quote the articles
+//! give to Kerry is a conflict (the label stays visible in
+//! `source.speaker_label`); `Kerry? someone else` is not. A label with no
+//! name (`Female voice`) never conflicts; neither does an unknown speaker.
+#![deny(missing_docs)]
 
+pub mod align;
+pub mod attribution;
+pub mod extract;
+
+use std::collections::HashMap;
+
+use copydesk_core::{
+    Bundle, BundleStage, Diagnostic, DocKind, Document, OptionSpec, OptionType, Options, Plugin,
+    Quote, QuoteOccurrence, QuoteSource, Span, Stage, StageError, StageKind, StageSpec,
+};
+use serde_json::{json, Value};
+
+use align::{SourceIndex, Tok};
+use attribution::Attribution;
+use extract::Extracted;
+
+/// Stage configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Document ids to use as primary sources besides transcripts.
+    pub primary_sources: Vec<String>,
+    /// Minimum quote length in words.
+    pub min_words: usize,
+    /// Minimum weighted share of a quote's words the source must match.
+    pub fuzzy_threshold: f64,
+    /// Minimum similarity for two quotes to be one.
+    pub group_threshold: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            primary_sources: Vec::new(),
+            min_words: 3,
+            fuzzy_threshold: 0.5,
+            group_threshold: 0.8,
+        }
+    }
+}
+
+impl Config {
+    /// Reads options (absent ones take the defaults).
+    pub fn from_options(options: &Options) -> Result<Self, StageError> {
+        let d = Config::default();
+        let min_words = options.int("min_words")?.unwrap_or(d.min_words as i64);
+        if min_words < 1 {
+            return Err(StageError::new("option `min_words` must be at least 1"));
+        }
+        let fuzzy_threshold = options
+            .float("fuzzy_threshold")?
+            .unwrap_or(d.fuzzy_threshold);
+        let group_threshold = options
+            .float("group_threshold")?
+            .unwrap_or(d.group_threshold);
+        for (name, v) in [
+            ("fuzzy_threshold", fuzzy_threshold),
+            ("group_threshold", group_threshold),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(StageError::new(format!(
+                    "option `{name}` must be between 0 and 1, got {v}"
+                )));
+            }
+        }
+        Ok(Config {
+            primary_sources: options.str_list("primary_sources")?,
+            min_words: min_words as usize,
+            fuzzy_threshold,
+            group_threshold,
+        })
+    }
+}
+
+/// The `quotes` stage.
+pub struct QuotesStage {
+    config: Config,
+}
+
+impl QuotesStage {
+    /// A stage with a configuration.
+    pub fn new(config: Config) -> Self {
+        QuotesStage { config }
+    }
+}
+
+impl BundleStage for QuotesStage {
+    fn process(&self, bundle: Bundle) -> Result<Bundle, StageError> {
+        Ok(run(bundle, &self.config))
+    }
+}
+
+/// The plugin.
+pub struct QuotesPlugin;
+
+impl Plugin for QuotesPlugin {
+    const NAME: &'static str = "quotes";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+    const DESCRIPTION: &'static str = "Direct quotes: extraction, attribution, grouping across outlets, primary-source check against transcripts.";
+    fn stages() -> Vec<StageSpec> {
+        vec![StageSpec::new("quotes", StageKind::Bundle, "Extracts direct quotes, attributes and groups them, and checks them against transcripts.")
+            .option(OptionSpec::new("primary_sources", OptionType::StringList, json!([]), "Ids of documents to check quotes against, besides the bundle's transcripts (documents without turns are searched paragraph by paragraph)."))
+            .option(OptionSpec::new("min_words", OptionType::Integer, 3, "Minimum quote length in words; shorter quotes (scare quotes) go to ext.quotes.short_quotes."))
+            .option(OptionSpec::new("fuzzy_threshold", OptionType::Float, 0.5, "Minimum weighted share (0..1) of a quote's words the transcript passage must match; below it the quote is not_found."))
+            .option(OptionSpec::new("group_threshold", OptionType::Float, 0.8, "Minimum word-sequence similarity (2*LCS/(|a|+|b|), 0..1) for two quotes to be grouped as one."))
+            .requires("text")
+            .provides("quotes")]
+    }
+    fn create(stage: &str, options: &Options) -> Result<Stage, StageError> {
+        match stage {
+            "quotes" => Ok(Stage::bundle(QuotesStage::new(Config::from_options(
+                options,
+            )?))),
+            other => Err(StageError::new(format!(
+                "plugin `quotes` has no stage `{other}`"
+            ))),
+        }
+    }
+}
+
+copydesk_core::export_plugin!(QuotesPlugin);
+
+const STAGE: &str = "quotes";
+
+struct Occ {
+    doc: usize,
+    q: Extracted,
+    attr: Attribution,
+    context: String,
+    /// Canonical speaker.
+    canonical: Option<String>,
+    /// As written.
+    written: Option<String>,
+}
+
+fn is_source(doc: &Document, config: &Config) -> bool {
+    (doc.kind == DocKind::Transcript && !doc.turns.is_empty())
+        || config.primary_sources.iter().any(|s| s == &doc.id)
+}
+
+struct Source {
+    doc: usize,
+    index: SourceIndex,
+    labels: Vec<(String, Option<String>)>,
+}
+
+fn build_source(di: usize, doc: &Document) -> Source {
+    let mut toks: Vec<Tok> = Vec::new();
+    let mut labels = Vec::new();
+    if doc.turns.is_empty() {
+        let paras = extract::paragraphs(&doc.text, &doc.paragraphs);
+        for (pi, p) in paras.iter().enumerate() {
+            toks.extend(align::tokenize(&doc.text, p.start, p.end, pi));
+            labels.push((String::new(), None));
+        }
+    } else {
+        for (ti, t) in doc.turns.iter().enumerate() {
+            labels.push((t.speaker.clone(), t.timestamp.clone()));
+            if t.speech && t.span.slice(&doc.text).is_some() {
+                toks.extend(align::tokenize(&doc.text, t.span.start, t.span.end, ti));
+            }
+        }
+    }
+    Source {
+        doc: di,
+        index: SourceIndex::new(toks),
+        labels,
+    }
+}
+
+fn sentence_context(text: &str, pre: &str, post: &str) -> String {
+    let _ = text;
+    let pre_s = pre.rfind(['.', '!', '?']).map_or(pre, |p| &pre[p + 1..]);
+    let post_s = post.find(['.', '!', '?']).map_or(post, |p| &post[..p]);
+    format!("{pre_s} {post_s}")
+}
+
+/// Runs the stage on a bundle.
+pub fn run(mut bundle: Bundle, config: &Config) -> Bundle {
+    let mut occs: Vec<Occ> = Vec::new();
+    let mut title_quotes: Vec<Value> = Vec::new();
+    for (di, doc) in bundle.documents.iter_mut().enumerate() {
+        if is_source(doc, config) || !matches!(doc.kind, DocKind::Article | DocKind::Unknown) {
+            continue;
+        }
+        let paras = extract::paragraphs(&doc.text, &doc.paragraphs);
+        let (quotes, warnings) = extract::extract(&doc.text, &paras);
+        for w in warnings {
+            doc.diagnostics.push(Diagnostic::warning(
+                STAGE,
+                "quotes:unbalanced",
+                format!("{} (byte {})", w.message, w.at),
+            ));
+        }
+        // title quotes not repeated in the text
+        if let Some(title) = doc.title.clone() {
+            if !title.trim().is_empty() && !doc.text.contains(title.trim()) {
+                let tparas = [Span::new(0, title.len())];
+                let (tq, _) = extract::extract(&title, &tparas);
+                for q in tq {
+                    let attr = attribution::attribute(&title[..q.open], &title[q.close..]);
+                    doc.diagnostics.push(Diagnostic::info(STAGE, "quotes:title", format!("quote in the title recorded in ext.quotes.title_quotes (no span in text): {}", q.text)));
+                    title_quotes.push(json!({"doc": doc.id, "text": q.text, "start": q.start, "end": q.end, "attribution": attr_json(&attr)}));
+                }
+            }
+        }
+        for (k, q) in quotes.iter().enumerate() {
+            let p_open = paras[q.para];
+            let p_close = paras[q.para_end];
+            let pre_from =
+                if k > 0 && quotes[k - 1].para_end == q.para && quotes[k - 1].close <= q.open {
+                    quotes[k - 1].close
+                } else {
+                    p_open.start
+                };
+            let post_to = match quotes.get(k + 1) {
+                Some(n) if n.para == q.para_end && n.open >= q.close => n.open,
+                _ => p_close.end.max(q.close),
+            };
+            let pre = doc.text.get(pre_from..q.open).unwrap_or("");
+            let post = doc.text.get(q.close..post_to).unwrap_or("");
+            let attr = attribution::attribute(pre, post);
+            let context = sentence_context(&doc.text, pre, post);
+            occs.push(Occ {
+                doc: di,
+                q: q.clone(),
+                attr,
+                context,
+                canonical: None,
+                written: None,
+            });
+        }
+    }
+
+    // canonical names: surname -> longest full name without initials
+    let mut best: HashMap<String, String> = HashMap::new();
+    let mut consider = |name: &str| {
+        let full = attribution::without_initials(name);
+        if let Some(s) = attribution::surname(&full) {
+            let e = best.entry(s).or_insert_with(|| full.clone());
+            if full.split_whitespace().count() > e.split_whitespace().count() {
+                *e = full;
+            }
+        }
+    };
+    for o in &occs {
+        if let Attribution::Named(p) = &o.attr {
+            if let Some(person) = attribution::person_part(p) {
+                consider(&person);
+            }
+        } else if let Some(p) =
+            attribution::sole_person(&o.context).and_then(|p| attribution::person_part(&p))
+        {
+            consider(&p);
+        }
+    }
+    let canonical_of = |person: &str| -> String {
+        attribution::surname(person)
+            .and_then(|s| best.get(&s).cloned())
+            .unwrap_or_else(|| attribution::without_initials(person))
+    };
+
+    // resolve per document, in order
+    let mut last_named: Option<(String, String)> = None;
+    let mut last_doc = usize::MAX;
+    for k in 0..occs.len() {
+        if occs[k].doc != last_doc {
+            last_doc = occs[k].doc;
+            last_named = None;
+        }
+        let resolved: Option<(String, String)> = match &occs[k].attr {
+            Attribution::Named(p) => {
+                attribution::person_part(p).map(|person| (canonical_of(&person), person))
+            }
+            Attribution::Pronoun(_) => last_named.clone(),
+            Attribution::Continuation => {
+                let prev = if k > 0
+                    && occs[k - 1].doc == occs[k].doc
+                    && occs[k - 1].q.para_end + 1 >= occs[k].q.para
+                {
+                    occs[k - 1]
+                        .canonical
+                        .clone()
+                        .zip(occs[k - 1].written.clone())
+                } else {
+                    None
+                };
+                let sole = attribution::sole_person(&occs[k].context)
+                    .and_then(|p| attribution::person_part(&p))
+                    .map(|person| (canonical_of(&person), person));
+                sole.or(prev)
+            }
+        };
+        if let Some((c, w)) = &resolved {
+            occs[k].canonical = Some(c.clone());
+            occs[k].written = Some(w.clone());
+            if !matches!(occs[k].attr, Attribution::Pronoun(_)) {
+                last_named = Some((c.clone(), w.clone()));
+            }
+        }
+    }
+
+    // short quotes aside
+    let mut short_quotes = Vec::new();
+    let mut kept: Vec<Occ> = Vec::new();
+    for o in occs {
+        if copydesk_text::words(&o.q.text).len() < config.min_words {
+            short_quotes.push(json!({"doc": bundle.documents[o.doc].id, "start": o.q.start, "end": o.q.end, "text": o.q.text, "speaker": o.canonical}));
+        } else {
+            kept.push(o);
+        }
+    }
+
+    // grouping
+    let keys: Vec<Vec<String>> = kept
+        .iter()
+        .map(|o| {
+            align::tokenize(&bundle.documents[o.doc].text, o.q.start, o.q.end, 0)
+                .into_iter()
+                .filter(|t| !t.optional)
+                .map(|t| t.key)
+                .collect()
+        })
+        .collect();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        let found = groups.iter().position(|g| {
+            let rep = &keys[g[0]];
+            similarity(rep, key) >= config.group_threshold
+        });
+        match found {
+            Some(g) => groups[g].push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+
+    // sources
+    let sources: Vec<Source> = bundle
+        .documents
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| is_source(d, config))
+        .map(|(i, d)| build_source(i, d))
+        .collect();
+
+    let mut quotes = Vec::new();
+    let mut align_info = Vec::new();
+    for g in &groups {
+        let first = &kept[g[0]];
+        let doc = &bundle.documents[first.doc];
+        let occurrences: Vec<QuoteOccurrence> = g
+            .iter()
+            .map(|&i| QuoteOccurrence {
+                doc: bundle.documents[kept[i].doc].id.clone(),
+                start: kept[i].q.start,
+                end: kept[i].q.end,
+                speaker: kept[i].written.clone(),
+            })
+            .collect();
+        let speaker = majority(g.iter().filter_map(|&i| kept[i].canonical.clone()));
+        let mut quote = Quote {
+            text: first.q.text.clone(),
+            speaker: speaker.clone(),
+            occurrences,
+            source: None,
+            fidelity: None,
+            diff: None,
+            attribution_conflict: false,
+        };
+        if !sources.is_empty() {
+            let qt = align::tokenize(&doc.text, first.q.start, first.q.end, 0);
+            let content_total = qt.iter().filter(|t| t.content).count();
+            let mut best_al: Option<(usize, align::Alignment)> = None;
+            for (si, s) in sources.iter().enumerate() {
+                if let Some(a) = align::align(&qt, &s.index) {
+                    if best_al.as_ref().map_or(true, |(_, b)| a.ratio > b.ratio) {
+                        best_al = Some((si, a));
+                    }
+                }
+            }
+            let mut info = json!({"quote": quotes.len(), "ratio": Value::Null});
+            match best_al {
+                Some((si, a))
+                    if a.ratio >= config.fuzzy_threshold
+                        && a.content_matched >= content_total.min(2)
+                        && a.content_matched > 0 =>
+                {
+                    let s = &sources[si];
+                    let src_doc = &bundle.documents[s.doc];
+                    let toks = &s.index.toks;
+                    let pairs: Vec<usize> = a
+                        .ops
+                        .iter()
+                        .filter_map(|o| {
+                            if let align::Op::Pair(_, t, _) = o {
+                                Some(*t)
+                            } else {
+                                None
+                            }
+                        })
+                        .collect();
+                    let (start, end) = (
+                        toks[pairs[0]].start,
+                        toks[*pairs.last().expect("non-empty")].end,
+                    );
+                    let mut count: HashMap<usize, usize> = HashMap::new();
+                    for &t in &pairs {
+                        *count.entry(toks[t].turn).or_default() += 1;
+                    }
+                    let turn = count
+                        .iter()
+                        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                        .map(|(t, _)| *t)
+                        .unwrap_or(0);
+                    let (label, timestamp) = s.labels.get(turn).cloned().unwrap_or_default();
+                    let fid = align::fidelity(&a, &qt, toks);
+                    if fid == "altered" {
+                        quote.diff = Some(align::diff(&a, &qt, toks));
+                    }
+                    quote.fidelity = Some(fid.to_string());
+                    quote.attribution_conflict = conflict(&label, speaker.as_deref());
+                    quote.source = Some(QuoteSource {
+                        doc: src_doc.id.clone(),
+                        turn,
+                        timestamp,
+                        speaker_label: label,
+                        start,
+                        end,
+                    });
+                    info["ratio"] = json!(round3(a.ratio));
+                }
+                other => {
+                    quote.fidelity = Some("not_found".into());
+                    if let Some((_, a)) = other {
+                        info["ratio"] = json!(round3(a.ratio));
+                    }
+                }
+            }
+            align_info.push(info);
+        }
+        quotes.push(quote);
+    }
+    bundle.quotes = quotes;
+    bundle.ext.insert(STAGE.into(), json!({"title_quotes": title_quotes, "short_quotes": short_quotes, "alignment": align_info}));
+    bundle
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+fn attr_json(a: &Attribution) -> Value {
+    match a {
+        Attribution::Named(n) => json!(n),
+        Attribution::Pronoun(p) => json!(p),
+        Attribution::Continuation => Value::Null,
+    }
+}
+
+fn majority(names: impl Iterator<Item = String>) -> Option<String> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for n in names {
+        match counts.iter_mut().find(|(m, _)| *m == n) {
+            Some(e) => e.1 += 1,
+            None => counts.push((n, 1)),
+        }
+    }
+    let max = counts.iter().map(|c| c.1).max()?;
+    counts.into_iter().find(|c| c.1 == max).map(|c| c.0)
+}
+
+/// `2·LCS/(|a|+|b|)` on word keys.
+pub fn similarity(a: &[String], b: &[String]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    // the LCS cannot exceed the shorter length: skip hopeless pairs
+    if (2 * short.len()) as f64 / ((a.len() + b.len()) as f64) < 0.5 {
+        return 0.0;
+    }
+    let mut prev = vec![0usize; short.len() + 1];
+    let mut cur = vec![0usize; short.len() + 1];
+    for x in long {
+        for (j, y) in short.iter().enumerate() {
+            cur[j + 1] = if x == y {
+                prev[j] + 1
+            } else {
+                prev[j + 1].max(cur[j])
+            };
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    2.0 * prev[short.len()] as f64 / (a.len() + b.len()) as f64
+}
+
+fn name_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_lowercase(), b.to_lowercase());
+    if a == b {
+        return true;
+    }
+    let (ca, cb) = (a.chars().count(), b.chars().count());
+    ca >= 4
+        && cb >= 4
+        && ca.abs_diff(cb) <= 1
+        && a.chars().next() == b.chars().next()
+        && edit_distance(&a, &b) <= 1
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            cur[j] = (prev[j] + 1)
+                .min(cur[j - 1] + 1)
+                .min(prev[j - 1] + usize::from(a[i - 1] != b[j - 1]));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// True when a transcript label names someone, and none of its names is the speaker.
+pub fn conflict(label: &str, speaker: Option<&str>) -> bool {
+    let Some(speaker) = speaker else { return false };
+    let names = attribution::label_names(label);
+    if names.is_empty() {
+        return false;
+    }
+    !names
+        .iter()
+        .any(|n| speaker.split_whitespace().any(|w| name_eq(n, w)))
+}
