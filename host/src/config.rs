@@ -175,29 +175,44 @@ impl FloorBoundary for str {
     }
 }
 
-/// Replaces `${VAR}` and `${VAR:-default}` with environment values.
+/// Replaces `${VAR}` and `${VAR:-default}` with environment values
+/// (comment lines are left alone; `$${` stands for a literal `${`).
 pub fn interpolate(text: &str) -> std::result::Result<String, String> {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find("${") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 2..];
-        let Some(end) = after.find('}') else {
-            return Err("unclosed `${` in the pipeline file".into());
-        };
-        let expr = &after[..end];
-        let (name, default) = match expr.split_once(":-") {
-            Some((n, d)) => (n, Some(d)),
-            None => (expr, None),
-        };
-        match (std::env::var(name), default) {
-            (Ok(v), _) => out.push_str(&v),
-            (Err(_), Some(d)) => out.push_str(d),
-            (Err(_), None) => return Err(format!("environment variable `{name}` is not set (write `${{{name}:-default}}` to give a default)")),
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        if line.trim_start().starts_with('#') {
+            out.push_str(line);
+            continue;
         }
-        rest = &after[end + 1..];
+        let mut rest = line;
+        while let Some(i) = rest.find("${") {
+            if i > 0 && rest.as_bytes()[i - 1] == b'$' {
+                out.push_str(&rest[..i - 1]);
+                out.push_str("${");
+                rest = &rest[i + 2..];
+                continue;
+            }
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 2..];
+            let Some(end) = after.find('}') else {
+                return Err(format!("line {}: unclosed `${{`", n + 1));
+            };
+            let expr = &after[..end];
+            let (name, default) = match expr.split_once(":-") {
+                Some((n, d)) => (n, Some(d)),
+                None => (expr, None),
+            };
+            match (std::env::var(name), default) {
+                (Ok(v), _) => out.push_str(&v),
+                (Err(_), Some(d)) => out.push_str(d),
+                (Err(_), None) => {
+                    return Err(format!("line {}: environment variable `{name}` is not set (write `${{{name}:-default}}` to give a default)", n + 1))
+                }
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
     }
-    out.push_str(rest);
     Ok(out)
 }
 
