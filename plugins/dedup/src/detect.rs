@@ -74,15 +74,14 @@ impl Params {
     }
 }
 
-/// What detection keeps of each document: its exact-text hash, its number of
-/// distinct shingles and its MinHash signature. About `4 * num_perm + 24`
+/// What detection keeps of each document: its exact-text hash and its
+/// MinHash signature. About `4 * num_perm + 24`
 /// bytes a document; the text itself is not kept.
 #[derive(Debug, Clone, Default)]
 pub struct Sketches {
     num_perm: usize,
     sigs: Vec<u32>,
     exact: Vec<Option<u128>>,
-    n_shingles: Vec<u32>,
 }
 
 impl Sketches {
@@ -109,22 +108,17 @@ impl Sketches {
     pub fn exact(&self, i: usize) -> Option<u128> {
         self.exact[i]
     }
-    /// Distinct shingles of document `i`.
-    pub fn n_shingles(&self, i: usize) -> u32 {
-        self.n_shingles[i]
-    }
     /// Appends all documents of `other`.
     pub fn append(&mut self, mut other: Sketches) {
         assert_eq!(self.num_perm, other.num_perm);
         self.sigs.append(&mut other.sigs);
         self.exact.append(&mut other.exact);
-        self.n_shingles.append(&mut other.n_shingles);
     }
 }
 
 /// Computes sketches of texts; one per thread (holds scratch buffers).
 pub struct Sketcher {
-    seeds: Vec<u32>,
+    seeds: Vec<[u32; 2]>,
     shingle: usize,
     tokens: Vec<u64>,
     scratch: Vec<u32>,
@@ -146,14 +140,13 @@ impl Sketcher {
         tokens::token_hashes(text, &mut self.tokens);
         let start = out.sigs.len();
         out.sigs.resize(start + self.seeds.len(), u32::MAX);
-        let n = minhash::signature(
+        minhash::signature(
             &self.tokens,
             self.shingle,
             &self.seeds,
             &mut out.sigs[start..],
             &mut self.scratch,
         );
-        out.n_shingles.push(n.min(u32::MAX as usize) as u32);
         out.exact.push(tokens::sequence_hash(&self.tokens));
     }
 }
@@ -198,7 +191,7 @@ pub struct Stats {
     pub representatives: usize,
     /// Distinct LSH candidate pairs.
     pub candidates: usize,
-    /// Candidates left after the size and MinHash-estimate filters (verified exactly).
+    /// Candidates left after the MinHash-estimate filter (verified exactly).
     pub verified: usize,
     /// Verified pairs at or above the threshold.
     pub edges: usize,
@@ -364,18 +357,10 @@ pub fn dedup_sketches(
     cand.dedup();
     stats.candidates = cand.len();
 
-    // 3. Cheap filters: shingle-count ratio (J <= min/max) and MinHash estimate.
+    // 3. Cheap filter: the MinHash estimate.
     let t = params.threshold;
     let margin = estimate_margin(t, params.num_perm);
     let keep = par::map(&cand, threads, |&(a, b)| {
-        let (na, nb) = (
-            sk.n_shingles(a as usize) as f64,
-            sk.n_shingles(b as usize) as f64,
-        );
-        // +1: the counts are of 32-bit folded hashes, which may rarely collide.
-        if na.min(nb) + 1.0 < t * na.max(nb) {
-            return false;
-        }
         minhash::estimate(sk.sig(a as usize), sk.sig(b as usize)) >= t - margin
     });
     let cand: Vec<(u32, u32)> = cand

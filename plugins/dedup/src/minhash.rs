@@ -48,27 +48,29 @@ pub fn choose_bands(threshold: f64, num_perm: usize) -> (usize, usize) {
     })
 }
 
-/// The seeds of the `num_perm` hash functions (fixed: signatures are comparable across runs).
-pub fn seeds(num_perm: usize) -> Vec<u32> {
+/// The seeds of the `num_perm` hash functions (fixed: signatures are
+/// comparable across runs): pairs `(x_i, m_i)` with `m_i` odd.
+pub fn seeds(num_perm: usize) -> Vec<[u32; 2]> {
     (0..num_perm as u64)
-        .map(|i| (fmix64(i.wrapping_add(0x5851_f42d_4c95_7f2d)) >> 32) as u32)
+        .map(|i| {
+            let r = fmix64(i.wrapping_add(0x5851_f42d_4c95_7f2d));
+            [(r >> 32) as u32, (r as u32) | 1]
+        })
         .collect()
 }
 
+/// Hash function `i`: `h = (x ^ x_i) * m_i; h ^ (h >> 15)` on the 32-bit
+/// shingle hash (a bijection of `u32` for every `i`).
 #[inline(always)]
-fn fmix32(mut h: u32) -> u32 {
-    h ^= h >> 16;
-    h = h.wrapping_mul(0x85eb_ca6b);
-    h ^= h >> 13;
-    h = h.wrapping_mul(0xc2b2_ae35);
-    h ^= h >> 16;
-    h
+fn perm(x: u32, s: [u32; 2]) -> u32 {
+    let h = (x ^ s[0]).wrapping_mul(s[1]);
+    h ^ (h >> 15)
 }
 
 #[inline(always)]
-fn update_generic(sig: &mut [u32], seeds: &[u32], x: u32) {
+fn update_generic(sig: &mut [u32], seeds: &[[u32; 2]], x: u32) {
     for (m, &s) in sig.iter_mut().zip(seeds) {
-        let h = fmix32(x ^ s);
+        let h = perm(x, s);
         if h < *m {
             *m = h;
         }
@@ -77,13 +79,13 @@ fn update_generic(sig: &mut [u32], seeds: &[u32], x: u32) {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn update_all_avx2(sig: &mut [u32], seeds: &[u32], xs: &[u32]) {
+unsafe fn update_all_avx2(sig: &mut [u32], seeds: &[[u32; 2]], xs: &[u32]) {
     for &x in xs {
         update_generic(sig, seeds, x);
     }
 }
 
-fn update_all(sig: &mut [u32], seeds: &[u32], xs: &[u32]) {
+fn update_all(sig: &mut [u32], seeds: &[[u32; 2]], xs: &[u32]) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
@@ -99,21 +101,20 @@ fn update_all(sig: &mut [u32], seeds: &[u32], xs: &[u32]) {
 
 /// Writes the MinHash signature of the shingles of `tokens` into `sig`
 /// (`sig.len() == seeds.len()`). Hash function `i` is
-/// `fmix32(x ^ seed_i)` of the shingle hash folded to 32 bits. Every value
+/// [`perm`] of the shingle hash folded to 32 bits (repeated shingles do
+/// not change a minimum, so the shingles are not deduplicated). Every value
 /// is `u32::MAX` for a text without tokens. `scratch` is reused between calls.
-/// Returns the number of distinct (32-bit folded) shingles.
+/// Returns the number of shingles (with repeats).
 pub fn signature(
     tokens: &[u64],
     k: usize,
-    seeds: &[u32],
+    seeds: &[[u32; 2]],
     sig: &mut [u32],
     scratch: &mut Vec<u32>,
 ) -> usize {
     sig.fill(u32::MAX);
     scratch.clear();
     for_each_shingle(tokens, k, |h| scratch.push((h ^ (h >> 32)) as u32));
-    scratch.sort_unstable();
-    scratch.dedup();
     update_all(sig, seeds, scratch);
     scratch.len()
 }

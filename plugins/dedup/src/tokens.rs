@@ -29,9 +29,6 @@ pub fn is_cjk(c: char) -> bool {
     )
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-
 /// Final mixer of MurmurHash3 (64-bit): a bijection with good avalanche.
 #[inline]
 pub fn fmix64(mut x: u64) -> u64 {
@@ -43,69 +40,93 @@ pub fn fmix64(mut x: u64) -> u64 {
     x
 }
 
+const K1: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// Hash of a token's bytes, eight at a time. Every byte is OR-ed with
+/// `or_mask`'s byte: `0x20` lower-cases ASCII letters and leaves digits alone,
+/// which is how the ASCII fast path lower-cases; already lower-case ASCII
+/// tokens give the same hash with a mask of 0.
 #[inline]
-fn fnv_byte(h: u64, b: u8) -> u64 {
-    (h ^ b as u64).wrapping_mul(FNV_PRIME)
+fn hash_bytes(bytes: &[u8], or_mask: u64) -> u64 {
+    let mut h = K1 ^ (bytes.len() as u64).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let v = u64::from_le_bytes(c.try_into().expect("8 bytes")) | or_mask;
+        h = (h ^ v).wrapping_mul(K1).rotate_left(29);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut buf = [0u8; 8];
+        buf[..rest.len()].copy_from_slice(rest);
+        let mask = or_mask >> (8 * (8 - rest.len()));
+        let v = u64::from_le_bytes(buf) | mask;
+        h = (h ^ v).wrapping_mul(K1).rotate_left(29);
+    }
+    fmix64(h)
 }
 
+/// Hash of one token given in lower case (the hash [`for_each_token`] gives it).
+pub fn hash_token(lower: &str) -> u64 {
+    hash_bytes(lower.as_bytes(), 0)
+}
+
+static ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = (i as u8).is_ascii_alphanumeric();
+        i += 1;
+    }
+    t
+};
+
 /// Calls `emit(hash, start, end)` for every token of `text`, with byte spans
-/// into `text`. `text` must already be NFKC-normalised if that matters (see
-/// [`token_hashes`]).
+/// into `text`. Tokens are hashed lower-cased ([`hash_token`]). NFKC is not
+/// applied here (see [`token_hashes`]).
 pub fn for_each_token(text: &str, mut emit: impl FnMut(u64, usize, usize)) {
     let bytes = text.as_bytes();
-    let mut h = FNV_OFFSET;
-    let mut start: Option<usize> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            if b.is_ascii_alphanumeric() {
-                if start.is_none() {
-                    start = Some(i);
-                    h = FNV_OFFSET;
-                }
-                h = fnv_byte(h, b.to_ascii_lowercase());
-            } else if let Some(s) = start.take() {
-                emit(fmix64(h), s, i);
+    if text.is_ascii() {
+        let mut i = 0;
+        let n = bytes.len();
+        while i < n {
+            while i < n && !ASCII_ALNUM[bytes[i] as usize] {
+                i += 1;
             }
-            i += 1;
-            continue;
+            let s = i;
+            while i < n && ASCII_ALNUM[bytes[i] as usize] {
+                i += 1;
+            }
+            if i > s {
+                emit(hash_bytes(&bytes[s..i], 0x2020_2020_2020_2020), s, i);
+            }
         }
-        // Non-ASCII: decode one char.
-        let c = text[i..].chars().next().expect("char boundary");
-        let len = c.len_utf8();
+        return;
+    }
+    let mut lower = String::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in text.char_indices() {
         if c.is_alphanumeric() {
             if is_cjk(c) {
                 if let Some(s) = start.take() {
-                    emit(fmix64(h), s, i);
+                    emit(hash_token(&lower), s, i);
                 }
-                let mut g = FNV_OFFSET;
-                for lc in c.to_lowercase() {
-                    let mut buf = [0u8; 4];
-                    for &b in lc.encode_utf8(&mut buf).as_bytes() {
-                        g = fnv_byte(g, b);
-                    }
-                }
-                emit(fmix64(g), i, i + len);
+                lower.clear();
+                lower.extend(c.to_lowercase());
+                emit(hash_token(&lower), i, i + c.len_utf8());
+                lower.clear();
             } else {
                 if start.is_none() {
                     start = Some(i);
-                    h = FNV_OFFSET;
+                    lower.clear();
                 }
-                for lc in c.to_lowercase() {
-                    let mut buf = [0u8; 4];
-                    for &b in lc.encode_utf8(&mut buf).as_bytes() {
-                        h = fnv_byte(h, b);
-                    }
-                }
+                lower.extend(c.to_lowercase());
             }
         } else if let Some(s) = start.take() {
-            emit(fmix64(h), s, i);
+            emit(hash_token(&lower), s, i);
         }
-        i += len;
     }
     if let Some(s) = start {
-        emit(fmix64(h), s, bytes.len());
+        emit(hash_token(&lower), s, bytes.len());
     }
 }
 
