@@ -268,6 +268,13 @@ pub fn parse(doc: &mut Document, text: &str) {
         .or_else(|| field("HL"))
         .or_else(|| field("TITLE"))
         .map(|t| fix_quotes(&t));
+    if doc.title.is_none() {
+        doc.diagnostics.push(warning(
+            "trec:no-headline",
+            "the record has no <HEADLINE>",
+            None,
+        ));
+    }
     let date_raw = field("DATE_TIME").or_else(|| field("DATE"));
     if let Some(raw) = &date_raw {
         match parse_date(raw, None) {
