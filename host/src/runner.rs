@@ -179,7 +179,6 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
         "copydesk": env!("CARGO_PKG_VERSION"),
         "pipeline": plan.source.path.display().to_string(),
         "stages": plan.describe(),
-        "jobs": jobs,
         "bundles": stats.bundles,
         "documents": stats.documents,
         "duplicates": stats.duplicates,
