@@ -456,6 +456,10 @@ pub fn extract_content(dom: &Dom, title: Option<&str>) -> Content {
         } else {
             tag_rule(e.tag)
         };
+        // A date standing alone (not inside a sentence) is a dateline.
+        if e.tag == tag::TIME && rule.is_none() && dom.tag(parent as u32) != Some(tag::P) {
+            rule = Some("byline");
+        }
         if rule.is_none()
             && !ci.strong_pos
             && !matches!(e.tag, tag::HTML | tag::BODY | tag::MAIN | tag::ARTICLE)

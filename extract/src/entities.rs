@@ -133,7 +133,7 @@ mod tests {
         );
         assert_eq!(
             decode_entities("&amp &copy2019 &notit; &bogus; &"),
-            "& &copy2019 ¬it; &bogus; &"
+            "& &copy2019 &notit; &bogus; &"
         );
         assert_eq!(decode_entities("&eacute;t&eacute"), "été");
     }

@@ -502,10 +502,10 @@ pub fn extract_meta(dom: &Dom) -> Meta {
                         set(&mut meta_lang, content)
                     }
                     "author" | "article:author" | "dc.creator" | "byl" | "sailthru.author"
-                    | "parsely-author" | "dcterms.creator" | "twitter:creator" => {
-                        if !content.starts_with("http") && !content.starts_with('@') {
-                            meta_authors.push(content.to_string());
-                        }
+                    | "parsely-author" | "dcterms.creator" | "twitter:creator"
+                        if !content.starts_with("http") && !content.starts_with('@') =>
+                    {
+                        meta_authors.push(content.to_string());
                     }
                     "article:published_time"
                     | "og:published_time"
