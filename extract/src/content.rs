@@ -93,7 +93,7 @@ fn neg_token(t: &str) -> Option<&'static str> {
         "aside" => "sidebar",
         "bio" => "byline",
         "foot" => "footer",
-        "video" | "player" | "embed" => "media",
+        "player" => "media",
         _ => return None,
     })
 }
@@ -284,6 +284,9 @@ fn is_boiler_line(t: &str) -> bool {
     }
     const EXACT: &[&str] = &[
         "advertisement",
+        "advert",
+        "adverts",
+        "ads",
         "ad",
         "sponsored",
         "share",
@@ -435,6 +438,23 @@ pub fn extract_content(dom: &Dom, title: Option<&str>) -> Content {
     }
     let total_p = p_len[0].max(1);
     let total_plain = raw_len[0] - a_len[0];
+    // Embedded social posts (tweets, Instagram) are part of the story.
+    let mut has_embed = vec![false; n];
+    for i in (1..n).rev() {
+        if let Data::Element(e) = &nodes[i].data {
+            if e.tag == tag::BLOCKQUOTE
+                && e.attr("class").is_some_and(|c| {
+                    let c = c.to_ascii_lowercase();
+                    c.contains("tweet") || c.contains("twitter") || c.contains("instagram")
+                })
+            {
+                has_embed[i] = true;
+            }
+        }
+        if has_embed[i] {
+            has_embed[nodes[i].parent as usize] = true;
+        }
+    }
 
     // Pass 2 (top-down): boilerplate removal and class weights.
     let mut dead = vec![false; n];
@@ -464,7 +484,7 @@ pub fn extract_content(dom: &Dom, title: Option<&str>) -> Content {
             && !ci.strong_pos
             && !matches!(e.tag, tag::HTML | tag::BODY | tag::MAIN | tag::ARTICLE)
         {
-            rule = ci.neg;
+            rule = if has_embed[i] { None } else { ci.neg };
             // Inline elements with "date"/"meta" classes inside paragraphs are text.
             if rule.is_some()
                 && !is_block(e.tag)
@@ -706,7 +726,8 @@ fn assemble(
             let text = std::mem::take(cur);
             let len = text.chars().count();
             let kind = block_kind(dom, owner, quote);
-            let link_heavy = *cur_link * 2 > len && len < 400 || *cur_link * 10 > len * 9;
+            let link_heavy =
+                *cur_link * 10 > len * 9 || (*cur_link * 2 > len && len - *cur_link < 50);
             let is_title =
                 kind == BlockKind::Heading && !title_key.is_empty() && norm_cmp(&text) == title_key;
             if !link_heavy && !is_boiler_line(&text) && !is_title {
