@@ -71,6 +71,26 @@ const DANGLING: &[&str] = &[
     "therefore",
 ];
 
+/// Openers that point back at an earlier sentence.
+const DANGLING_PHRASES: &[&str] = &[
+    "as a result",
+    "in addition",
+    "on the other hand",
+    "in response",
+    "by contrast",
+    "in contrast",
+    "even so",
+    "at the same time",
+    "after that",
+    "in that case",
+    "for that reason",
+    "because of this",
+    "because of that",
+    "despite this",
+    "despite that",
+    "the same day",
+];
+
 const CAPTION_MARKS: &[&str] = &[
     "Photo by",
     "Photograph:",
@@ -169,6 +189,23 @@ const VERBS: &[&str] = &[
 /// Bytes to skip at the start of `s` to drop a dateline such as
 /// `NEW YORK, Sept. 30 (UPI) --` or `WASHINGTON (AP) _`; 0 when there is none.
 pub fn strip_dateline(s: &str) -> usize {
+    // `EghtesadOnline: U.S. Secretary of State ...`: a one-word source label
+    if let Some(p) = s.find(": ") {
+        let label = &s[..p];
+        let rest = &s[p + 2..];
+        if p <= 30
+            && !label.is_empty()
+            && !label.contains(char::is_whitespace)
+            && label.chars().next().is_some_and(char::is_uppercase)
+            && label
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+            && rest.chars().next().is_some_and(|c| c.is_uppercase())
+            && rest.split_whitespace().count() >= 6
+        {
+            return p + 2;
+        }
+    }
     let head_end = s.char_indices().nth(90).map_or(s.len(), |(i, _)| i);
     let head = &s[..head_end];
     let seps = ["--", "\u{2014}", "\u{2013}", " _ ", " - "];
@@ -214,6 +251,11 @@ pub fn strip_dateline(s: &str) -> usize {
     }
 }
 
+/// True when the sentence carries a photo caption or credit mark.
+pub fn is_caption(s: &str) -> bool {
+    CAPTION_MARKS.iter().any(|m| s.contains(m))
+}
+
 fn first_word_lower(s: &str) -> String {
     s.trim_start_matches(|c: char| !c.is_alphanumeric())
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
@@ -252,6 +294,13 @@ pub fn check(s: &str, words: usize, min_words: usize, max_words: usize) -> Resul
     if DANGLING.contains(&first_word_lower(t).as_str()) {
         return Err(Reject::Dangling);
     }
+    let head: String = t.chars().take(40).collect::<String>().to_lowercase();
+    if DANGLING_PHRASES
+        .iter()
+        .any(|p| head.starts_with(p) && head[p.len()..].starts_with([' ', ',']))
+    {
+        return Err(Reject::Dangling);
+    }
     // shouting capitals (headlines, kickers)
     let alpha: Vec<&str> = t
         .split_whitespace()
@@ -284,7 +333,10 @@ pub fn check(s: &str, words: usize, min_words: usize, max_words: usize) -> Resul
     let straight = t.matches('"').count();
     let open = t.matches('\u{201C}').count();
     let close = t.matches('\u{201D}').count();
-    if straight % 2 == 1 || open != close {
+    // newswire `` and '' quotes
+    let ticks = t.matches("``").count();
+    let tails = t.matches("''").count();
+    if straight % 2 == 1 || open != close || ticks != tails {
         return Err(Reject::BrokenQuote);
     }
     let lsq = t.matches('\u{2018}').count();
@@ -293,9 +345,11 @@ pub fn check(s: &str, words: usize, min_words: usize, max_words: usize) -> Resul
         return Err(Reject::BrokenQuote);
     }
     // a sentence that is nothing but a quotation: who said it?
-    if matches!(first, '"' | '\u{201C}') {
+    if matches!(first, '"' | '\u{201C}') || t.starts_with("``") {
         let last = t.chars().last().unwrap_or(' ');
-        if matches!(last, '"' | '\u{201D}') && (straight == 2 || open == 1) {
+        if (matches!(last, '"' | '\u{201D}') || t.ends_with("''"))
+            && (straight == 2 || open == 1 || ticks == 1)
+        {
             return Err(Reject::UnattributedQuote);
         }
     }
@@ -324,6 +378,11 @@ mod tests {
         );
         let s = "WASHINGTON (AP) _ The Senate voted.";
         assert_eq!(&s[strip_dateline(s)..], "The Senate voted.");
+        let s = "EghtesadOnline: U.S. Secretary of State John Kerry said he had lost an argument.";
+        assert_eq!(
+            &s[strip_dateline(s)..],
+            "U.S. Secretary of State John Kerry said he had lost an argument."
+        );
         let s = "The euro -- a new currency -- was launched.";
         assert_eq!(strip_dateline(s), 0);
     }

@@ -458,7 +458,7 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
             for &c in &in_doc {
                 let ci = c as usize;
                 support[ci] += 1;
-                let contrib = 1.0 + 0.5 / (1.0 + doc_best_pos[ci] as f64);
+                let contrib = 1.0 + POSITION_BOOST / (1.0 + doc_best_pos[ci] as f64);
                 if grp_stamp[ci] != group_no {
                     grp_stamp[ci] = group_no;
                     grp_max[ci] = 0.0;
@@ -472,7 +472,7 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
         for &c in &grp_touched {
             let ci = c as usize;
             // a second outlet counts fully, more stories from one outlet half
-            weight[ci] += grp_max[ci] + 0.5 * (grp_sum[ci] - grp_max[ci]);
+            weight[ci] += grp_max[ci] + SAME_OUTLET * (grp_sum[ci] - grp_max[ci]);
         }
         group_start = group_end;
     }
@@ -486,6 +486,7 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
     }
 
     // focus: boost concepts that share stems with the information need
+    let mut focus_concept: HashMap<u32, u32> = HashMap::new();
     if let Some(focus) = opts.focus.as_deref() {
         let mut focus_w: HashMap<u32, f64> = HashMap::new();
         for (li, line) in focus.lines().filter(|l| !l.trim().is_empty()).enumerate() {
@@ -500,12 +501,27 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
                 *e = e.max(fw);
             }
         }
+        // each focus word is also a concept of its own (covered once), weighted
+        // by how many documents use it: the summary should touch every aspect
+        // of the information need the documents talk about
+        let mut focus_ids: Vec<u32> = focus_w.keys().copied().collect();
+        focus_ids.sort_unstable();
+        for &f in &focus_ids {
+            let docs_with = docs
+                .iter()
+                .filter(|ds| ds.tokens.iter().any(|t| t.contains(&f)))
+                .count();
+            if docs_with >= min_support as usize {
+                focus_concept.insert(f, weight.len() as u32);
+                weight.push(FOCUS_WORD * focus_w[&f] * docs_with as f64);
+            }
+        }
         if !focus_w.is_empty() {
             for (&(a, b), &c) in &concept_id {
                 let boost = focus_w.get(&a).copied().unwrap_or(0.0)
                     + focus_w.get(&b).copied().unwrap_or(0.0);
                 if boost > 0.0 {
-                    weight[c as usize] *= 1.0 + boost;
+                    weight[c as usize] *= 1.0 + FOCUS_BIGRAM * boost;
                 }
             }
         }
@@ -518,7 +534,24 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
     let mut too_long_for_budget = 0usize;
     for ds in &docs {
         let d = &bundle.documents[ds.doc];
+        // a paragraph holding a caption or credit is a caption block: none of its sentences is used
+        let caption_paras: Vec<Span> = d
+            .paragraphs
+            .iter()
+            .copied()
+            .filter(|p| {
+                ds.spans.iter().any(|s| {
+                    s.start >= p.start && s.end <= p.end && hygiene::is_caption(d.span_text(*s))
+                })
+            })
+            .collect();
         for (pos, span) in ds.spans.iter().enumerate() {
+            if caption_paras
+                .iter()
+                .any(|p| span.start >= p.start && span.end <= p.end)
+            {
+                continue;
+            }
             let raw = d.span_text(*span);
             let skip = hygiene::strip_dateline(raw);
             let start = span.start + skip;
@@ -544,6 +577,7 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
             let mut concepts: Vec<u32> = bigrams(&toks, &stop)
                 .filter_map(|bg| concept_id.get(&bg).copied())
                 .filter(|&c| weight[c as usize] > 0.0)
+                .chain(toks.iter().filter_map(|t| focus_concept.get(t).copied()))
                 .collect();
             concepts.sort_unstable();
             concepts.dedup();
@@ -697,7 +731,16 @@ fn jaccard(a: &[u32], b: &[u32]) -> f64 {
 }
 
 const MAX_JACCARD: f64 = 0.5;
+/// Greedy ratio: gain / words^LEN_EXP.
 const LEN_EXP: f64 = 1.0;
+/// Extra weight of a concept in a document's lead: `POSITION_BOOST / (1 + sentence index)`.
+const POSITION_BOOST: f64 = 0.5;
+/// Weight of a further document from an outlet that already reported a concept.
+const SAME_OUTLET: f64 = 0.5;
+/// Weight of a focus word, per document that uses it (a full-support bigram weighs about 1.2 per document).
+const FOCUS_WORD: f64 = 2.0;
+/// A bigram with focus words weighs `1 + FOCUS_BIGRAM * (focus weights of its words)` times more.
+const FOCUS_BIGRAM: f64 = 1.0;
 
 struct State<'a> {
     cands: &'a [Cand],

@@ -57,6 +57,23 @@ pub fn split_sentences(text: &str, span: Span) -> Vec<Span> {
     let mut i = 0usize;
     while i < chars.len() {
         let (pos, c) = chars[i];
+        // a short line without final punctuation (headline, byline) before a capitalised line
+        if c == '\n' {
+            let line_start = region[..pos].rfind('\n').map_or(0, |p| p + 1);
+            let line = region[line_start..pos].trim();
+            let ends_open = line.chars().last().is_some_and(|l| l.is_alphanumeric());
+            let next = region[pos..].trim_start().chars().next();
+            if ends_open
+                && line.chars().count() < 60
+                && next.is_some_and(|n| n.is_uppercase() || is_opener(n))
+                && line_start >= start
+            {
+                push(&mut out, region, base, start, pos);
+                start = pos;
+                i += 1;
+                continue;
+            }
+        }
         // paragraph break inside the region: a blank line
         if c == '\n' {
             let mut j = i + 1;
@@ -251,6 +268,15 @@ mod tests {
                 "Then it ended!"
             ]
         );
+    }
+
+    #[test]
+    fn short_lines_split() {
+        assert_eq!(
+            split("By Doug G. Ware\nSyrian citizens survey the damage."),
+            ["By Doug G. Ware", "Syrian citizens survey the damage."]
+        );
+        assert_eq!(split("The minister said on Tuesday that the government plan to spend more on\nRoads and bridges was approved."), ["The minister said on Tuesday that the government plan to spend more on\nRoads and bridges was approved."]);
     }
 
     #[test]
