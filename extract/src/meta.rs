@@ -308,6 +308,22 @@ const NOT_PERSON: &[&str] = &[
     "network",
     "tv",
     "radio",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "september",
+    "october",
+    "november",
+    "december",
+    "updated",
+    "published",
+    "ago",
     "unknown",
     "anonymous",
     "various",
@@ -337,6 +353,12 @@ pub fn clean_author(raw: &str, site: Option<&str>) -> Option<String> {
     ] {
         if let Some(r) = s.strip_prefix(p) {
             s = r.trim().to_string();
+        }
+    }
+    // "Analysis by X", "Opinion by X", "Story by X": one word before " by ".
+    if let Some(k) = s.find(" by ").or_else(|| s.find(" By ")) {
+        if !s[..k].contains(' ') {
+            s = s[k + 4..].trim().to_string();
         }
     }
     let s = s
@@ -375,8 +397,71 @@ pub fn clean_author(raw: &str, site: Option<&str>) -> Option<String> {
         }
     } else if n_words > 5 || s.chars().count() < 2 {
         return None;
+    } else if n_words < 2 && !s.chars().any(is_spaceless_script) {
+        // Scripts written with spaces need a given name and a family name.
+        return None;
+    }
+    if s.split_whitespace()
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("the"))
+    {
+        return None;
+    }
+    // "LISA MASCARO" -> "Lisa Mascaro".
+    if s.chars().any(|c| c.is_alphabetic()) && !s.chars().any(|c| c.is_lowercase()) {
+        return Some(title_case(&s));
     }
     Some(s)
+}
+
+/// Scripts whose names are written without spaces (CJK, kana, Hangul, Thai).
+fn is_spaceless_script(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0x0E00..=0x0E7F | 0xF900..=0xFAFF)
+}
+
+fn title_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for c in s.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphabetic() && c != '\'';
+    }
+    out
+}
+
+/// A site name that is really a URL or handle is dropped.
+fn clean_site(s: String) -> Option<String> {
+    let t = s.trim_start_matches(['/', '@']).to_string();
+    if t.is_empty() || t.contains("://") || t.starts_with("www.") {
+        None
+    } else {
+        Some(t)
+    }
+}
+
+/// Removes the site name from a title: "Headline | Site", "Site - Headline".
+fn strip_known_site(title: String, site: Option<&str>) -> String {
+    let Some(site) = site else { return title };
+    let lt = title.to_lowercase();
+    let ls = site.to_lowercase();
+    if lt.len() != title.len() || ls.len() != site.len() {
+        return title; // case mapping changed byte lengths: leave as is
+    }
+    for sep in [" | ", " - ", " – ", " — ", " :: ", " : "] {
+        let suffix = format!("{sep}{ls}");
+        if lt.len() > suffix.len() + 5 && lt.ends_with(&suffix) {
+            return title[..title.len() - suffix.len()].trim().to_string();
+        }
+        let prefix = format!("{ls}{sep}");
+        if lt.len() > prefix.len() + 5 && lt.starts_with(&prefix) {
+            return title[prefix.len()..].trim().to_string();
+        }
+    }
+    title
 }
 
 /// Splits "A and B", "A, B & C" into names.
@@ -617,9 +702,40 @@ pub fn extract_meta(dom: &Dom) -> Meta {
                         || ci.contains("authorname"))
                         && dom.last_descendant(i) - i < 40
                     {
-                        let t = clean(&dom.raw_text(i));
-                        if t.len() < 120 {
-                            byline_authors.push(t);
+                        // Links inside a byline are usually the names.
+                        let end = dom.last_descendant(i);
+                        let links: Vec<String> = (i + 1..=end)
+                            .filter(|&j| {
+                                dom.elem(j).is_some_and(|a| {
+                                    a.tag == tag::A && {
+                                        let h = a.attr("href").unwrap_or("").to_ascii_lowercase();
+                                        a.attr("rel") == Some("author")
+                                            || [
+                                                "author",
+                                                "autor",
+                                                "profile",
+                                                "people",
+                                                "staff",
+                                                "writer",
+                                                "contributor",
+                                                "byline",
+                                                "journalist",
+                                            ]
+                                            .iter()
+                                            .any(|k| h.contains(k))
+                                    }
+                                })
+                            })
+                            .map(|j| clean(&dom.raw_text(j)))
+                            .filter(|t| !t.is_empty())
+                            .collect();
+                        if !links.is_empty() {
+                            byline_authors.extend(links);
+                        } else {
+                            let t = clean(&spaced_text(dom, i));
+                            if t.len() < 120 {
+                                byline_authors.push(t);
+                            }
                         }
                     }
                 }
@@ -633,8 +749,11 @@ pub fn extract_meta(dom: &Dom) -> Meta {
         .or(tw_title)
         .or(h1)
         .or(doc_title.map(|t| strip_site_suffix(&t)));
-    m.site_name = og_site.or(ld.publisher.clone());
+    m.site_name = og_site
+        .and_then(clean_site)
+        .or(ld.publisher.clone().and_then(clean_site));
     let site = m.site_name.clone();
+    m.title = m.title.map(|t| strip_known_site(t, site.as_deref()));
     add_authors(&mut m.authors, &ld.authors, site.as_deref());
     if m.authors.is_empty() {
         add_authors(&mut m.authors, &meta_authors, site.as_deref());
@@ -663,6 +782,18 @@ pub fn extract_meta(dom: &Dom) -> Meta {
     }
     m.ld_body = ld.body;
     m
+}
+
+/// Text of a subtree with a space between text nodes.
+fn spaced_text(dom: &Dom, i: u32) -> String {
+    let mut s = String::new();
+    for j in i..=dom.last_descendant(i) {
+        if let Data::Text(t) = &dom.nodes[j as usize].data {
+            s.push_str(t);
+            s.push(' ');
+        }
+    }
+    s
 }
 
 fn strip_site_suffix(t: &str) -> String {

@@ -353,3 +353,32 @@ fn stress_random_and_mutated() {
     eprintln!("stress: {runs} inputs");
     assert!(runs > 100);
 }
+
+#[test]
+fn author_cleaning() {
+    use copydesk_extract::clean_author;
+    assert_eq!(
+        clean_author("By LISA MASCARO", None).as_deref(),
+        Some("Lisa Mascaro")
+    );
+    assert_eq!(
+        clean_author("Analysis by Chris Cillizza", None).as_deref(),
+        Some("Chris Cillizza")
+    );
+    assert_eq!(clean_author("정덕현", None).as_deref(), Some("정덕현"));
+    for bad in [
+        "AFP",
+        "Staff",
+        "Reuters Staff",
+        "The Water Coolest",
+        "Getty Images",
+        "Jeff Foust Monday",
+        "https://x.com/a",
+        "@handle",
+        "Example News",
+        "Alfabetização",
+        "news desk",
+    ] {
+        assert_eq!(clean_author(bad, Some("Example News")), None, "{bad}");
+    }
+}
