@@ -412,15 +412,38 @@ pub fn run(mut bundle: Bundle, config: &Config) -> Bundle {
                 .collect()
         })
         .collect();
+    // candidates share a word with the group's first occurrence (inverted index)
     let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut by_word: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, key) in keys.iter().enumerate() {
-        let found = groups.iter().position(|g| {
-            let rep = &keys[g[0]];
-            similarity(rep, key) >= config.group_threshold
-        });
+        let mut distinct: Vec<&str> = key.iter().map(String::as_str).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        // a group within the threshold shares most words: count shared words first
+        let mut shared: HashMap<usize, usize> = HashMap::new();
+        for w in &distinct {
+            for &g in by_word.get(w).map(Vec::as_slice).unwrap_or(&[]) {
+                *shared.entry(g).or_default() += 1;
+            }
+        }
+        let need = ((distinct.len() as f64) * config.group_threshold * 0.5).floor() as usize;
+        let mut cands: Vec<usize> = shared
+            .into_iter()
+            .filter(|&(_, c)| c >= need.max(1))
+            .map(|(g, _)| g)
+            .collect();
+        cands.sort_unstable();
+        let found = cands
+            .into_iter()
+            .find(|&g| similarity(&keys[groups[g][0]], key) >= config.group_threshold);
         match found {
             Some(g) => groups[g].push(i),
-            None => groups.push(vec![i]),
+            None => {
+                for w in distinct {
+                    by_word.entry(w).or_default().push(groups.len());
+                }
+                groups.push(vec![i]);
+            }
         }
     }
 
