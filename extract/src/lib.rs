@@ -88,11 +88,31 @@ pub fn extract_dom(dom: &dom::Dom) -> Article {
     let m = meta::extract_meta(dom);
     let c = content::extract_content(dom, m.title.as_deref());
     let mut blocks = c.blocks;
-    if blocks.is_empty() {
+    // JSON-LD articleBody as a cross-check: when the page declares a long
+    // body that the extracted blocks barely cover, the detection picked the
+    // wrong part of the page, and the declared body is the better answer.
+    let use_ld = m.ld_body.as_deref().is_some_and(|ld| {
+        let ld_words = words(ld);
+        if ld.contains('<') && ld.contains('>') {
+            return false; // HTML inside JSON: not usable as plain text
+        }
+        let n_tokens = ld
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .count();
+        if n_tokens < 80 {
+            return blocks.is_empty();
+        }
+        let ours: std::collections::HashSet<String> =
+            blocks.iter().flat_map(|b| words(&b.text)).collect();
+        let covered = ld_words.iter().filter(|w| ours.contains(*w)).count();
+        covered * 5 < ld_words.len() * 2
+    });
+    if blocks.is_empty() || use_ld {
         if let Some(b) = &m.ld_body {
             blocks = b
                 .split('\n')
-                .map(text::clean)
+                .map(|t| text::clean(&entities::decode_entities(t)))
                 .filter(|t| !t.is_empty())
                 .map(|text| Block {
                     kind: BlockKind::Paragraph,
@@ -112,6 +132,14 @@ pub fn extract_dom(dom: &dom::Dom) -> Article {
         blocks,
         removed: c.removed,
     }
+}
+
+/// Lowercased word set of a text.
+fn words(s: &str) -> std::collections::HashSet<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect()
 }
 
 impl Article {

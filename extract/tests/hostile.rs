@@ -382,3 +382,20 @@ fn author_cleaning() {
         assert_eq!(clean_author(bad, Some("Example News")), None, "{bad}");
     }
 }
+
+#[test]
+fn json_ld_article_body_as_fallback() {
+    let body: Vec<String> = (0..30)
+        .map(|i| format!("Sentence {i} of the declared story &amp; its words number{i}."))
+        .collect();
+    let json =
+        serde_json::json!({"@type": "NewsArticle", "articleBody": body.join("\n")}).to_string();
+    // The page shows only a teaser and a link list: the declared body wins.
+    let html = format!("<html><head><script type=\"application/ld+json\">{json}</script></head><body><div><p>Teaser paragraph, short, with a comma, and nothing else to read here today.</p></div><ul><li><a href=/a>Link one</a></li></ul></body></html>");
+    let a = extract(&html);
+    assert_eq!(a.blocks.len(), 30, "{:?}", a.blocks);
+    assert_eq!(
+        a.blocks[0].text,
+        "Sentence 0 of the declared story & its words number0."
+    );
+}
