@@ -320,6 +320,16 @@ fn is_boiler_line(t: &str) -> bool {
         "close",
         "menu",
         "search",
+        "topics",
+        "tags",
+        "iklan",
+        "anzeige",
+        "publicité",
+        "publicidad",
+        "pubblicità",
+        "реклама",
+        "광고",
+        "広告",
     ];
     if EXACT.contains(&l) {
         return true;
@@ -354,6 +364,22 @@ fn is_boiler_line(t: &str) -> bool {
         "share this",
         "follow @",
         "we use cookies",
+        "filed under",
+        "posted on",
+        "posted in",
+        "like this story",
+        "related roundup",
+        "tags:",
+        "topics:",
+        "updated at",
+        "updated:",
+        "last updated",
+        "published:",
+        "don't miss",
+        "don’t miss",
+        "more from",
+        "trending now",
+        "most read",
     ];
     PREFIX.iter().any(|p| {
         let p = p.trim_start_matches(|c: char| !c.is_alphanumeric());
@@ -728,8 +754,14 @@ fn assemble(
             let kind = block_kind(dom, owner, quote);
             let link_heavy =
                 *cur_link * 10 > len * 9 || (*cur_link * 2 > len && len - *cur_link < 50);
-            let is_title =
-                kind == BlockKind::Heading && !title_key.is_empty() && norm_cmp(&text) == title_key;
+            // The headline is not part of the body: a heading equal to the
+            // title, or any <h1> (a page has one headline).
+            let is_title = kind == BlockKind::Heading
+                && (dom.tag(owner) == Some(tag::H1)
+                    || !title_key.is_empty() && {
+                        let k = norm_cmp(&text);
+                        k == title_key || k.len() > 20 && title_key.contains(&k)
+                    });
             if !link_heavy && !is_boiler_line(&text) && !is_title {
                 blocks.push(Block {
                     kind,
