@@ -5,18 +5,33 @@ mod common;
 use common::*;
 
 fn check_citations(bundle: &serde_json::Value, docs: &[serde_json::Value]) {
-    let text_of = |id: &str| docs.iter().find(|d| d["id"] == id).and_then(|d| d["text"].as_str()).unwrap_or_else(|| panic!("no document {id}")).to_string();
+    let text_of = |id: &str| {
+        docs.iter()
+            .find(|d| d["id"] == id)
+            .and_then(|d| d["text"].as_str())
+            .unwrap_or_else(|| panic!("no document {id}"))
+            .to_string()
+    };
     for s in bundle["summary"]["sentences"].as_array().unwrap() {
         let text = text_of(s["doc"].as_str().unwrap());
-        let (a, b) = (s["start"].as_u64().unwrap() as usize, s["end"].as_u64().unwrap() as usize);
-        assert_eq!(&text[a..b], s["text"].as_str().unwrap(), "summary citation must point at its sentence");
+        let (a, b) = (
+            s["start"].as_u64().unwrap() as usize,
+            s["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            &text[a..b],
+            s["text"].as_str().unwrap(),
+            "summary citation must point at its sentence"
+        );
     }
     for p in bundle["shared_passages"].as_array().unwrap() {
         let occ = p["occurrences"].as_array().unwrap();
         assert!(occ.len() >= 2);
         for o in occ {
             let text = text_of(o["doc"].as_str().unwrap());
-            assert!(text.get(o["start"].as_u64().unwrap() as usize..o["end"].as_u64().unwrap() as usize).is_some());
+            assert!(text
+                .get(o["start"].as_u64().unwrap() as usize..o["end"].as_u64().unwrap() as usize)
+                .is_some());
         }
     }
 }
@@ -24,7 +39,16 @@ fn check_citations(bundle: &serde_json::Value, docs: &[serde_json::Value]) {
 #[test]
 fn the_example_pipeline_writes_the_contract() {
     let dir = temp_dir("example");
-    let out = copydesk(&root(), &["run", "pipeline.toml", "--output", dir.to_str().unwrap(), "--quiet"]);
+    let out = copydesk(
+        &root(),
+        &[
+            "run",
+            "pipeline.toml",
+            "--output",
+            dir.to_str().unwrap(),
+            "--quiet",
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out).1);
     let bundle = json(&dir.join("kerry-syria/bundle.json"));
     assert_eq!(bundle["schema_version"], "1.0");
@@ -33,7 +57,18 @@ fn the_example_pipeline_writes_the_contract() {
     let docs = jsonl(&dir.join("kerry-syria/documents.jsonl"));
     assert_eq!(docs.len(), 5);
     for d in &docs {
-        for key in ["id", "bundle", "source", "kind", "title", "outlet", "byline", "published", "text", "duplicate_of"] {
+        for key in [
+            "id",
+            "bundle",
+            "source",
+            "kind",
+            "title",
+            "outlet",
+            "byline",
+            "published",
+            "text",
+            "duplicate_of",
+        ] {
             assert!(d.get(key).is_some(), "documents.jsonl lacks `{key}`");
         }
     }
@@ -43,7 +78,13 @@ fn the_example_pipeline_writes_the_contract() {
     assert!(summary.contains("Kerry"), "{summary}");
     check_citations(&bundle, &docs);
     let report = std::fs::read_to_string(dir.join("kerry-syria/report.md")).unwrap();
-    assert!(report.contains("## Brief") && report.contains("[1]") && report.contains("## Sources") && report.contains("WION"), "{report}");
+    assert!(
+        report.contains("## Brief")
+            && report.contains("[1]")
+            && report.contains("## Sources")
+            && report.contains("WION"),
+        "{report}"
+    );
     assert_eq!(jsonl(&dir.join("errors.jsonl")).len(), 0);
     assert!(dir.join("run.json").exists());
 }
@@ -63,17 +104,37 @@ fn output_is_identical_for_any_job_count() {
         }
     }
     for (dir, jobs) in [(&a, "1"), (&b, "4")] {
-        let out = copydesk(&root(), &["run", "pipeline.toml", "--input", input.to_str().unwrap(), "--output", dir.to_str().unwrap(), "--jobs", jobs, "--quiet"]);
+        let out = copydesk(
+            &root(),
+            &[
+                "run",
+                "pipeline.toml",
+                "--input",
+                input.to_str().unwrap(),
+                "--output",
+                dir.to_str().unwrap(),
+                "--jobs",
+                jobs,
+                "--quiet",
+            ],
+        );
         assert!(out.status.success(), "{}", text(&out).1);
     }
     for bundle in ["copy-0", "copy-3"] {
         for file in ["bundle.json", "documents.jsonl", "report.md"] {
             let x = std::fs::read(a.join(bundle).join(file)).unwrap();
             let y = std::fs::read(b.join(bundle).join(file)).unwrap();
-            assert!(x == y, "{bundle}/{file} differs between --jobs 1 and --jobs 4");
+            assert!(
+                x == y,
+                "{bundle}/{file} differs between --jobs 1 and --jobs 4"
+            );
         }
     }
-    assert_eq!(std::fs::read(a.join("run.json")).unwrap().len() > 0, true);
+    assert_eq!(
+        std::fs::read(a.join("run.json")).unwrap(),
+        std::fs::read(b.join("run.json")).unwrap(),
+        "run.json differs between job counts"
+    );
 }
 
 #[test]
@@ -81,15 +142,26 @@ fn validate_plugins_and_inspect() {
     let out = copydesk(&root(), &["validate"]);
     let (stdout, err) = text(&out);
     assert!(out.status.success(), "{err}");
-    assert!(stdout.contains("pipeline.toml: ok") && stdout.contains("parse") && stdout.contains("summary"), "{stdout}");
+    assert!(
+        stdout.contains("pipeline.toml: ok")
+            && stdout.contains("parse")
+            && stdout.contains("summary"),
+        "{stdout}"
+    );
 
     let (stdout, _) = text(&copydesk(&root(), &["plugins"]));
     for name in ["parse", "dedup", "summary", "quotes"] {
-        assert!(stdout.lines().any(|l| l.starts_with(&format!("{name} "))), "`plugins` lists {name}: {stdout}");
+        assert!(
+            stdout.lines().any(|l| l.starts_with(&format!("{name} "))),
+            "`plugins` lists {name}: {stdout}"
+        );
     }
 
     let (stdout, _) = text(&copydesk(&root(), &["inspect", "dedup"]));
-    assert!(stdout.contains("threshold (float, default 0.8") && stdout.contains("shingle (integer"), "{stdout}");
+    assert!(
+        stdout.contains("threshold (float, default 0.8") && stdout.contains("shingle (integer"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -107,8 +179,14 @@ fn parse_prints_one_document() {
 #[test]
 fn summarize_prints_a_brief() {
     let dir = root().join("examples/bundles/kerry-syria");
-    let out = copydesk(&root(), &["summarize", dir.to_str().unwrap(), "--words", "60"]);
+    let out = copydesk(
+        &root(),
+        &["summarize", dir.to_str().unwrap(), "--words", "60"],
+    );
     let (stdout, err) = text(&out);
     assert!(out.status.success(), "{err}");
-    assert!(stdout.split_whitespace().count() <= 60 && stdout.contains("Kerry"), "{stdout}");
+    assert!(
+        stdout.split_whitespace().count() <= 60 && stdout.contains("Kerry"),
+        "{stdout}"
+    );
 }

@@ -4,7 +4,8 @@ mod common;
 
 use common::*;
 
-const PARSE_ONLY: &str = "[input]\npath = \"in\"\n[output]\ndir = \"out\"\n[[stage]]\nplugin = \"parse\"\n";
+const PARSE_ONLY: &str =
+    "[input]\npath = \"in\"\n[output]\ndir = \"out\"\n[[stage]]\nplugin = \"parse\"\n";
 
 #[test]
 fn a_panicking_plugin_loses_only_its_document() {
@@ -13,15 +14,28 @@ fn a_panicking_plugin_loses_only_its_document() {
     pipeline(&dir, "[input]\npath = \"bundles\"\n[output]\ndir = \"out\"\n[run]\non_error = \"skip\"\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"faulty\"\n[stage.options]\npanic_on = \"001_\"\n");
     let out = copydesk(&dir, &["run", "pipeline.toml"]);
     let (_, err) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "a run with failures exits 1: {err}");
-    assert!(err.contains("faulty") && err.contains("kerry-syria/001_c6ea9c50a9ce8dbe"), "{err}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a run with failures exits 1: {err}"
+    );
+    assert!(
+        err.contains("faulty") && err.contains("kerry-syria/001_c6ea9c50a9ce8dbe"),
+        "{err}"
+    );
     let errors = jsonl(&dir.join("out/errors.jsonl"));
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0]["plugin"], "faulty");
     assert_eq!(errors[0]["doc"], "kerry-syria/001_c6ea9c50a9ce8dbe");
     assert_eq!(errors[0]["panic"], true);
-    assert!(errors[0]["message"].as_str().unwrap().contains("deliberate panic"));
-    assert!(errors[0]["file"].as_str().unwrap().ends_with("001_c6ea9c50a9ce8dbe.txt"));
+    assert!(errors[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("deliberate panic"));
+    assert!(errors[0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("001_c6ea9c50a9ce8dbe.txt"));
     let docs = jsonl(&dir.join("out/kerry-syria/documents.jsonl"));
     assert_eq!(docs.len(), 4, "the other four documents are kept");
 }
@@ -34,8 +48,14 @@ fn on_error_fail_stops_the_run() {
     let out = copydesk(&dir, &["run"]);
     assert_eq!(out.status.code(), Some(1));
     let (_, err) = text(&out);
-    assert!(err.contains("deliberate failure") && err.contains("stopped"), "{err}");
-    assert!(!dir.join("out/kerry-syria/bundle.json").exists(), "a failed bundle is not written under `fail`");
+    assert!(
+        err.contains("deliberate failure") && err.contains("stopped"),
+        "{err}"
+    );
+    assert!(
+        !dir.join("out/kerry-syria/bundle.json").exists(),
+        "a failed bundle is not written under `fail`"
+    );
 }
 
 #[test]
@@ -48,7 +68,11 @@ fn a_bundle_stage_panic_is_reported_with_the_bundle() {
     let errors = jsonl(&dir.join("out/errors.jsonl"));
     assert_eq!(errors[0]["bundle"], "kerry-syria");
     assert_eq!(errors[0]["panic"], true);
-    assert_eq!(jsonl(&dir.join("out/kerry-syria/documents.jsonl")).len(), 5, "the bundle is written as it was before the stage");
+    assert_eq!(
+        jsonl(&dir.join("out/kerry-syria/documents.jsonl")).len(),
+        5,
+        "the bundle is written as it was before the stage"
+    );
 }
 
 #[test]
@@ -59,21 +83,42 @@ fn spans_outside_the_text_are_refused_as_malformed() {
     let out = copydesk(&dir, &["run"]);
     assert_eq!(out.status.code(), Some(1));
     let errors = jsonl(&dir.join("out/errors.jsonl"));
-    assert!(errors[0]["message"].as_str().unwrap().contains("malformed message"), "{errors:?}");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("malformed message"),
+        "{errors:?}"
+    );
     assert_eq!(errors[0]["doc"], "kerry-syria/003_08a9ec1e3234bf6b");
 }
 
 #[test]
 fn a_library_with_another_abi_version_is_refused() {
     let dir = temp_dir("abi");
-    let lib = dir.join(format!("libcopydesk_c_stamp{}", std::env::consts::DLL_SUFFIX));
-    compile_c(&root().join("examples/c-plugin/stamp.c"), &lib, &["STAMP_ABI_VERSION=999"]);
+    let lib = dir.join(format!(
+        "libcopydesk_c_stamp{}",
+        std::env::consts::DLL_SUFFIX
+    ));
+    compile_c(
+        &root().join("examples/c-plugin/stamp.c"),
+        &lib,
+        &["STAMP_ABI_VERSION=999"],
+    );
     std::fs::create_dir_all(dir.join("in")).unwrap();
-    pipeline(&dir, &format!("{PARSE_ONLY}[[stage]]\nplugin = \"{}\"\n", lib.display()));
+    pipeline(
+        &dir,
+        &format!("{PARSE_ONLY}[[stage]]\nplugin = \"{}\"\n", lib.display()),
+    );
     let out = copydesk(&dir, &["validate"]);
     let (_, err) = text(&out);
     assert_eq!(out.status.code(), Some(2));
-    assert!(err.contains("plugin ABI version 999") && err.contains("speaks ABI version 1") && err.contains("rebuild"), "{err}");
+    assert!(
+        err.contains("plugin ABI version 999")
+            && err.contains("speaks ABI version 1")
+            && err.contains("rebuild"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -83,38 +128,66 @@ fn files_that_are_not_plugins_are_refused() {
     // Not a library at all.
     let fake = dir.join(format!("libfake{}", std::env::consts::DLL_SUFFIX));
     std::fs::write(&fake, "this is text, not a shared library").unwrap();
-    pipeline(&dir, &format!("{PARSE_ONLY}[[stage]]\nplugin = \"{}\"\n", fake.display()));
+    pipeline(
+        &dir,
+        &format!("{PARSE_ONLY}[[stage]]\nplugin = \"{}\"\n", fake.display()),
+    );
     let (_, err) = text(&copydesk(&dir, &["validate"]));
-    assert!(err.contains("cannot load the library") && err.contains("libfake"), "{err}");
+    assert!(
+        err.contains("cannot load the library") && err.contains("libfake"),
+        "{err}"
+    );
     // A real library without the entry symbol.
     let src = dir.join("plain.c");
     std::fs::write(&src, "int answer(void) { return 42; }\n").unwrap();
     let plain = dir.join(format!("libplain{}", std::env::consts::DLL_SUFFIX));
     compile_c(&src, &plain, &[]);
-    pipeline(&dir, &format!("{PARSE_ONLY}[[stage]]\nplugin = \"{}\"\n", plain.display()));
+    pipeline(
+        &dir,
+        &format!("{PARSE_ONLY}[[stage]]\nplugin = \"{}\"\n", plain.display()),
+    );
     let (_, err) = text(&copydesk(&dir, &["validate"]));
-    assert!(err.contains("not a copydesk plugin") && err.contains("copydesk_plugin_entry"), "{err}");
+    assert!(
+        err.contains("not a copydesk plugin") && err.contains("copydesk_plugin_entry"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_plugin_returning_a_malformed_message_fails_cleanly() {
     let dir = temp_dir("malformed");
     example_input(&dir);
-    let lib = dir.join(format!("libcopydesk_c_stamp{}", std::env::consts::DLL_SUFFIX));
-    compile_c(&root().join("examples/c-plugin/stamp.c"), &lib, &["STAMP_MALFORMED"]);
+    let lib = dir.join(format!(
+        "libcopydesk_c_stamp{}",
+        std::env::consts::DLL_SUFFIX
+    ));
+    compile_c(
+        &root().join("examples/c-plugin/stamp.c"),
+        &lib,
+        &["STAMP_MALFORMED"],
+    );
     pipeline(&dir, &format!("[input]\npath = \"bundles\"\n[output]\ndir = \"out\"\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"{}\"\n", lib.display()));
     let out = copydesk(&dir, &["run"]);
     assert_eq!(out.status.code(), Some(1));
     let errors = jsonl(&dir.join("out/errors.jsonl"));
     assert_eq!(errors[0]["plugin"], "c-stamp");
-    assert!(errors[0]["message"].as_str().unwrap().contains("malformed message"), "{errors:?}");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("malformed message"),
+        "{errors:?}"
+    );
 }
 
 #[test]
 fn a_c_plugin_runs_in_a_pipeline() {
     let dir = temp_dir("cplugin");
     example_input(&dir);
-    let lib = dir.join(format!("libcopydesk_c_stamp{}", std::env::consts::DLL_SUFFIX));
+    let lib = dir.join(format!(
+        "libcopydesk_c_stamp{}",
+        std::env::consts::DLL_SUFFIX
+    ));
     compile_c(&root().join("examples/c-plugin/stamp.c"), &lib, &[]);
     pipeline(&dir, "[input]\npath = \"bundles\"\n[output]\ndir = \"out\"\n[run]\nplugin_paths = [\".\"]\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"c-stamp\"\n[stage.options]\nlabel = \"x\"\n");
     let out = copydesk(&dir, &["run"]);
@@ -126,11 +199,19 @@ fn a_c_plugin_runs_in_a_pipeline() {
 fn a_missing_plugin_is_named_with_the_search_path() {
     let dir = temp_dir("missing");
     std::fs::create_dir_all(dir.join("in")).unwrap();
-    pipeline(&dir, &format!("{PARSE_ONLY}[[stage]]\nplugin = \"nosuchplugin\"\n"));
+    pipeline(
+        &dir,
+        &format!("{PARSE_ONLY}[[stage]]\nplugin = \"nosuchplugin\"\n"),
+    );
     let out = copydesk(&dir, &["validate"]);
     let (_, err) = text(&out);
     assert_eq!(out.status.code(), Some(2));
-    assert!(err.contains("pipeline.toml:8:10") && err.contains("plugin `nosuchplugin` not found") && err.contains("searched"), "{err}");
+    assert!(
+        err.contains("pipeline.toml:8:10")
+            && err.contains("plugin `nosuchplugin` not found")
+            && err.contains("searched"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -141,17 +222,32 @@ fn option_errors_give_position_type_and_suggestion() {
     let out = copydesk(&dir, &["validate"]);
     let (_, err) = text(&out);
     assert_eq!(out.status.code(), Some(2));
-    assert!(err.contains("pipeline.toml:10:1: unknown option `treshold`") && err.contains("did you mean `threshold`?"), "{err}");
-    assert!(err.contains("pipeline.toml:11:1: option `shingle`") && err.contains("must be an integer") && err.contains("a string (\"five\")"), "{err}");
+    assert!(
+        err.contains("pipeline.toml:10:1: unknown option `treshold`")
+            && err.contains("did you mean `threshold`?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("pipeline.toml:11:1: option `shingle`")
+            && err.contains("must be an integer")
+            && err.contains("a string (\"five\")"),
+        "{err}"
+    );
 }
 
 #[test]
 fn stage_order_is_checked() {
     let dir = temp_dir("order");
     std::fs::create_dir_all(dir.join("in")).unwrap();
-    pipeline(&dir, "[input]\npath = \"in\"\n[[stage]]\nplugin = \"summary\"\n");
+    pipeline(
+        &dir,
+        "[input]\npath = \"in\"\n[[stage]]\nplugin = \"summary\"\n",
+    );
     let (_, err) = text(&copydesk(&dir, &["validate"]));
-    assert!(err.contains("needs `text`, which no earlier stage provides"), "{err}");
+    assert!(
+        err.contains("needs `text`, which no earlier stage provides"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -159,7 +255,11 @@ fn binary_and_non_utf8_inputs() {
     let dir = temp_dir("bytes");
     let input = dir.join("in/b");
     std::fs::create_dir_all(&input).unwrap();
-    std::fs::write(input.join("a-binary.bin"), [0u8, 159, 146, 150, 0, 1, 2, 3, 0, 0, 255, 254]).unwrap();
+    std::fs::write(
+        input.join("a-binary.bin"),
+        [0u8, 159, 146, 150, 0, 1, 2, 3, 0, 0, 255, 254],
+    )
+    .unwrap();
     let mut latin1 = b"Caf\xe9 owners protest new rules\n\nPARIS -- Caf\xe9 owners in Paris protested on Monday against rules they say will ruin them.\n".to_vec();
     latin1.extend_from_slice(b"\nThe protest drew hundreds of people to the centre of the city.\n");
     std::fs::write(input.join("b-latin1.txt"), latin1).unwrap();
@@ -168,13 +268,29 @@ fn binary_and_non_utf8_inputs() {
     let out = copydesk(&dir, &["run"]);
     assert_eq!(out.status.code(), Some(1));
     let errors = jsonl(&dir.join("out/errors.jsonl"));
-    let messages: Vec<String> = errors.iter().map(|e| format!("{} {}", e["file"], e["message"])).collect();
-    assert!(messages.iter().any(|m| m.contains("a-binary.bin") && m.contains("binary")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("c-empty.txt") && m.contains("empty")), "{messages:?}");
+    let messages: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{} {}", e["file"], e["message"]))
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("a-binary.bin") && m.contains("binary")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("c-empty.txt") && m.contains("empty")),
+        "{messages:?}"
+    );
     let docs = jsonl(&dir.join("out/b/documents.jsonl"));
     assert_eq!(docs.len(), 1, "the latin-1 file is kept");
     assert!(docs[0]["text"].as_str().unwrap().contains("owners"));
-    assert!(!docs[0]["diagnostics"].as_array().unwrap().is_empty(), "decoding is noted");
+    assert!(
+        !docs[0]["diagnostics"].as_array().unwrap().is_empty(),
+        "decoding is noted"
+    );
 }
 
 #[test]

@@ -16,23 +16,38 @@ fn cargo_build(manifest_dir: &Path) {
         .env("CARGO_TARGET_DIR", &target)
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "building {} failed", manifest_dir.display());
+    assert!(
+        status.success(),
+        "building {} failed",
+        manifest_dir.display()
+    );
 }
 
 #[test]
 fn new_plugin_scaffold_builds_and_runs_unchanged() {
     let dir = temp_dir("scaffold");
-    let out = copydesk(&dir, &["new-plugin", "wordcount", "--path", dir.to_str().unwrap()]);
+    let out = copydesk(
+        &dir,
+        &["new-plugin", "wordcount", "--path", dir.to_str().unwrap()],
+    );
     assert!(out.status.success(), "{}", text(&out).1);
     let crate_dir = dir.join("wordcount");
     cargo_build(&crate_dir);
     let input = example_input(&dir);
     let libs = root().join("target/plugin-authors/release");
     let out = Command::new(env!("CARGO_BIN_EXE_copydesk"))
-        .args(["run", "pipeline.toml", "--output", dir.join("out").to_str().unwrap()])
+        .args([
+            "run",
+            "pipeline.toml",
+            "--output",
+            dir.join("out").to_str().unwrap(),
+        ])
         .current_dir(&crate_dir)
         .env("COPYDESK_INPUT", &input)
-        .env("COPYDESK_PLUGIN_PATH", std::env::join_paths([libs, plugin_dir()]).unwrap())
+        .env(
+            "COPYDESK_PLUGIN_PATH",
+            std::env::join_paths([libs, plugin_dir()]).unwrap(),
+        )
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out).1);
@@ -59,6 +74,13 @@ fn the_example_custom_plugin_tags_entities_in_a_pipeline() {
     let out = copydesk(&dir, &["run"]);
     assert!(out.status.success(), "{}", text(&out).1);
     let docs = jsonl(&dir.join("out/kerry-syria/documents.jsonl"));
-    let people = docs[0]["ext"]["entities"]["people"].as_array().expect("entities.people");
-    assert!(people.iter().any(|p| p["name"].as_str().unwrap().contains("Kerry")), "{people:?}");
+    let people = docs[0]["ext"]["entities"]["people"]
+        .as_array()
+        .expect("entities.people");
+    assert!(
+        people
+            .iter()
+            .any(|p| p["name"].as_str().unwrap().contains("Kerry")),
+        "{people:?}"
+    );
 }

@@ -43,13 +43,21 @@ pub struct Buffer {
 impl Buffer {
     /// An empty buffer.
     pub const fn empty() -> Self {
-        Buffer { ptr: std::ptr::null_mut(), len: 0, cap: 0 }
+        Buffer {
+            ptr: std::ptr::null_mut(),
+            len: 0,
+            cap: 0,
+        }
     }
 
     /// Hands a vector over to the other side (plugin side).
     pub fn from_vec(bytes: Vec<u8>) -> Self {
         let mut bytes = std::mem::ManuallyDrop::new(bytes);
-        Buffer { ptr: bytes.as_mut_ptr(), len: bytes.len(), cap: bytes.capacity() }
+        Buffer {
+            ptr: bytes.as_mut_ptr(),
+            len: bytes.len(),
+            cap: bytes.capacity(),
+        }
     }
 
     /// Takes back a vector made by [`Buffer::from_vec`] in *this* library.
@@ -77,9 +85,20 @@ impl Buffer {
 }
 
 /// `create(stage, config, config_len, out_instance, out_error) -> status`
-pub type CreateFn = unsafe extern "C" fn(stage: *const c_char, config: *const u8, config_len: usize, out_instance: *mut *mut c_void, out_error: *mut Buffer) -> i32;
+pub type CreateFn = unsafe extern "C" fn(
+    stage: *const c_char,
+    config: *const u8,
+    config_len: usize,
+    out_instance: *mut *mut c_void,
+    out_error: *mut Buffer,
+) -> i32;
 /// `process(instance, input, input_len, out) -> status`
-pub type ProcessFn = unsafe extern "C" fn(instance: *mut c_void, input: *const u8, input_len: usize, out: *mut Buffer) -> i32;
+pub type ProcessFn = unsafe extern "C" fn(
+    instance: *mut c_void,
+    input: *const u8,
+    input_len: usize,
+    out: *mut Buffer,
+) -> i32;
 /// `destroy(instance)`
 pub type DestroyFn = unsafe extern "C" fn(instance: *mut c_void);
 /// `free_buffer(buffer)`
@@ -140,6 +159,7 @@ pub enum Request {
 }
 
 /// The outcome for one document of a batch.
+#[allow(clippy::large_enum_variant)] // a wire type: boxing would not change the message
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocResult {

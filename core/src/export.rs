@@ -7,7 +7,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use serde_json::{Map, Value};
 
-use crate::abi::{Buffer, DocResult, ErrorMessage, Manifest, PluginDescriptor, Request, Response, ABI_VERSION, STATUS_ERROR, STATUS_OK};
+use crate::abi::{
+    Buffer, DocResult, ErrorMessage, Manifest, PluginDescriptor, Request, Response, ABI_VERSION,
+    STATUS_ERROR, STATUS_OK,
+};
 use crate::stage::{Options, Plugin, Stage};
 
 /// Static storage for a plugin's descriptor and the strings it points to.
@@ -31,8 +34,16 @@ fn c_string(s: &str) -> CString {
 /// Builds the descriptor of plugin `P`. Panics are the caller's to catch.
 #[doc(hidden)]
 pub fn build_descriptor<P: Plugin>() -> DescriptorHolder {
-    let manifest = serde_json::to_string(&Manifest { stages: P::stages() }).expect("a manifest always serialises");
-    let strings = [c_string(P::NAME), c_string(P::VERSION), c_string(P::DESCRIPTION), c_string(&manifest)];
+    let manifest = serde_json::to_string(&Manifest {
+        stages: P::stages(),
+    })
+    .expect("a manifest always serialises");
+    let strings = [
+        c_string(P::NAME),
+        c_string(P::VERSION),
+        c_string(P::DESCRIPTION),
+        c_string(&manifest),
+    ];
     let descriptor = PluginDescriptor {
         abi_version: ABI_VERSION,
         struct_size: std::mem::size_of::<PluginDescriptor>() as u32,
@@ -45,12 +56,18 @@ pub fn build_descriptor<P: Plugin>() -> DescriptorHolder {
         destroy: Some(destroy),
         free_buffer: Some(free_buffer),
     };
-    DescriptorHolder { descriptor, _strings: strings }
+    DescriptorHolder {
+        descriptor,
+        _strings: strings,
+    }
 }
 
 /// Runs the entry point body: returns null if building the descriptor panics.
 #[doc(hidden)]
-pub fn entry(cell: &'static std::sync::OnceLock<DescriptorHolder>, build: fn() -> DescriptorHolder) -> *const PluginDescriptor {
+pub fn entry(
+    cell: &'static std::sync::OnceLock<DescriptorHolder>,
+    build: fn() -> DescriptorHolder,
+) -> *const PluginDescriptor {
     match catch_unwind(|| cell.get_or_init(build).descriptor()) {
         Ok(p) => p,
         Err(_) => std::ptr::null(),
@@ -68,7 +85,8 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 fn error_bytes(message: String, panic: bool) -> Vec<u8> {
-    serde_json::to_vec(&ErrorMessage { message, panic }).unwrap_or_else(|_| b"{\"message\":\"error\"}".to_vec())
+    serde_json::to_vec(&ErrorMessage { message, panic })
+        .unwrap_or_else(|_| b"{\"message\":\"error\"}".to_vec())
 }
 
 unsafe fn write(out: *mut Buffer, bytes: Vec<u8>) {
@@ -77,14 +95,27 @@ unsafe fn write(out: *mut Buffer, bytes: Vec<u8>) {
     }
 }
 
-unsafe extern "C" fn create<P: Plugin>(stage: *const c_char, config: *const u8, config_len: usize, out_instance: *mut *mut c_void, out_error: *mut Buffer) -> i32 {
+unsafe extern "C" fn create<P: Plugin>(
+    stage: *const c_char,
+    config: *const u8,
+    config_len: usize,
+    out_instance: *mut *mut c_void,
+    out_error: *mut Buffer,
+) -> i32 {
     let result = catch_unwind(AssertUnwindSafe(|| -> Result<Stage, String> {
         if stage.is_null() || out_instance.is_null() || (config.is_null() && config_len > 0) {
             return Err("create called with a null pointer".into());
         }
-        let name = CStr::from_ptr(stage).to_str().map_err(|_| "stage name is not UTF-8".to_string())?;
-        let bytes = if config_len == 0 { &b"{}"[..] } else { std::slice::from_raw_parts(config, config_len) };
-        let map: Map<String, Value> = serde_json::from_slice(bytes).map_err(|e| format!("stage configuration is not a JSON object: {e}"))?;
+        let name = CStr::from_ptr(stage)
+            .to_str()
+            .map_err(|_| "stage name is not UTF-8".to_string())?;
+        let bytes = if config_len == 0 {
+            &b"{}"[..]
+        } else {
+            std::slice::from_raw_parts(config, config_len)
+        };
+        let map: Map<String, Value> = serde_json::from_slice(bytes)
+            .map_err(|e| format!("stage configuration is not a JSON object: {e}"))?;
         P::create(name, &Options(map)).map_err(|e| e.message)
     }));
     match result {
@@ -97,41 +128,74 @@ unsafe extern "C" fn create<P: Plugin>(stage: *const c_char, config: *const u8, 
             STATUS_ERROR
         }
         Err(payload) => {
-            write(out_error, error_bytes(format!("panicked while creating the stage: {}", panic_message(&*payload)), true));
+            write(
+                out_error,
+                error_bytes(
+                    format!(
+                        "panicked while creating the stage: {}",
+                        panic_message(&*payload)
+                    ),
+                    true,
+                ),
+            );
             STATUS_ERROR
         }
     }
 }
 
 fn run(stage: &Stage, input: &[u8]) -> Result<Vec<u8>, String> {
-    let request: Request = serde_json::from_slice(input).map_err(|e| format!("malformed request message: {e}"))?;
+    let request: Request =
+        serde_json::from_slice(input).map_err(|e| format!("malformed request message: {e}"))?;
     let response = match (stage, request) {
         (Stage::Document(stage), Request::Documents { documents }) => {
             // One catch_unwind per document: a panic on one document loses only that one.
             let results = documents
                 .into_iter()
-                .map(|doc| match catch_unwind(AssertUnwindSafe(|| stage.process(doc))) {
-                    Ok(Ok(doc)) => DocResult::Ok(doc),
-                    Ok(Err(e)) => DocResult::Error(ErrorMessage { message: e.message, panic: false }),
-                    Err(payload) => DocResult::Error(ErrorMessage { message: format!("panicked: {}", panic_message(&*payload)), panic: true }),
-                })
+                .map(
+                    |doc| match catch_unwind(AssertUnwindSafe(|| stage.process(doc))) {
+                        Ok(Ok(doc)) => DocResult::Ok(doc),
+                        Ok(Err(e)) => DocResult::Error(ErrorMessage {
+                            message: e.message,
+                            panic: false,
+                        }),
+                        Err(payload) => DocResult::Error(ErrorMessage {
+                            message: format!("panicked: {}", panic_message(&*payload)),
+                            panic: true,
+                        }),
+                    },
+                )
                 .collect();
             Response::Documents { results }
         }
-        (Stage::Bundle(stage), Request::Bundle { bundle }) => Response::Bundle { bundle: stage.process(bundle).map_err(|e| e.message)? },
-        (Stage::Document(_), _) => return Err("this is a document stage: send an `documents` request".into()),
-        (Stage::Bundle(_), _) => return Err("this is a bundle stage: send a `bundle` request".into()),
+        (Stage::Bundle(stage), Request::Bundle { bundle }) => Response::Bundle {
+            bundle: stage.process(bundle).map_err(|e| e.message)?,
+        },
+        (Stage::Document(_), _) => {
+            return Err("this is a document stage: send an `documents` request".into())
+        }
+        (Stage::Bundle(_), _) => {
+            return Err("this is a bundle stage: send a `bundle` request".into())
+        }
     };
     serde_json::to_vec(&response).map_err(|e| format!("could not serialise the response: {e}"))
 }
 
-unsafe extern "C" fn process(instance: *mut c_void, input: *const u8, input_len: usize, out: *mut Buffer) -> i32 {
+unsafe extern "C" fn process(
+    instance: *mut c_void,
+    input: *const u8,
+    input_len: usize,
+    out: *mut Buffer,
+) -> i32 {
     let result = catch_unwind(AssertUnwindSafe(|| {
         if instance.is_null() || (input.is_null() && input_len > 0) {
             return Err("process called with a null pointer".to_string());
         }
         let stage = &*(instance as *const Stage);
-        let input = if input_len == 0 { &[][..] } else { std::slice::from_raw_parts(input, input_len) };
+        let input = if input_len == 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(input, input_len)
+        };
         run(stage, input)
     }));
     match result {
@@ -144,7 +208,10 @@ unsafe extern "C" fn process(instance: *mut c_void, input: *const u8, input_len:
             STATUS_ERROR
         }
         Err(payload) => {
-            write(out, error_bytes(format!("panicked: {}", panic_message(&*payload)), true));
+            write(
+                out,
+                error_bytes(format!("panicked: {}", panic_message(&*payload)), true),
+            );
             STATUS_ERROR
         }
     }
@@ -152,7 +219,9 @@ unsafe extern "C" fn process(instance: *mut c_void, input: *const u8, input_len:
 
 unsafe extern "C" fn destroy(instance: *mut c_void) {
     if !instance.is_null() {
-        let _ = catch_unwind(AssertUnwindSafe(|| drop(Box::from_raw(instance as *mut Stage))));
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            drop(Box::from_raw(instance as *mut Stage))
+        }));
     }
 }
 
@@ -176,7 +245,8 @@ macro_rules! export_plugin {
         /// The copydesk plugin entry point (ABI version in `copydesk_core::abi::ABI_VERSION`).
         #[no_mangle]
         pub extern "C" fn copydesk_plugin_entry() -> *const $crate::abi::PluginDescriptor {
-            static DESCRIPTOR: ::std::sync::OnceLock<$crate::__private::DescriptorHolder> = ::std::sync::OnceLock::new();
+            static DESCRIPTOR: ::std::sync::OnceLock<$crate::__private::DescriptorHolder> =
+                ::std::sync::OnceLock::new();
             $crate::__private::entry(&DESCRIPTOR, $crate::__private::build_descriptor::<$plugin>)
         }
     };

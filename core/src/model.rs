@@ -132,11 +132,23 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An informational diagnostic.
     pub fn info(stage: &str, code: &str, message: impl Into<String>) -> Self {
-        Diagnostic { level: Level::Info, stage: stage.into(), code: code.into(), message: message.into(), line: None }
+        Diagnostic {
+            level: Level::Info,
+            stage: stage.into(),
+            code: code.into(),
+            message: message.into(),
+            line: None,
+        }
     }
     /// A warning.
     pub fn warning(stage: &str, code: &str, message: impl Into<String>) -> Self {
-        Diagnostic { level: Level::Warning, stage: stage.into(), code: code.into(), message: message.into(), line: None }
+        Diagnostic {
+            level: Level::Warning,
+            stage: stage.into(),
+            code: code.into(),
+            message: message.into(),
+            line: None,
+        }
     }
     /// The same diagnostic pointing at a line of the input.
     pub fn at_line(mut self, line: u64) -> Self {
@@ -224,8 +236,20 @@ pub struct Document {
 
 impl Document {
     /// A document before parsing.
-    pub fn unparsed(id: impl Into<String>, bundle: impl Into<String>, path: impl Into<String>) -> Self {
-        Document { id: id.into(), bundle: bundle.into(), source: Source { path: path.into(), ..Source::default() }, ..Document::default() }
+    pub fn unparsed(
+        id: impl Into<String>,
+        bundle: impl Into<String>,
+        path: impl Into<String>,
+    ) -> Self {
+        Document {
+            id: id.into(),
+            bundle: bundle.into(),
+            source: Source {
+                path: path.into(),
+                ..Source::default()
+            },
+            ..Document::default()
+        }
     }
 
     /// The text a span covers (empty if the span is out of range).
@@ -248,10 +272,21 @@ impl Document {
 
     /// Checks that every span lies inside `text` on character boundaries.
     pub fn check_spans(&self) -> Result<(), String> {
-        let spans = self.paragraphs.iter().chain(&self.sentences).copied().chain(self.turns.iter().map(|t| t.span));
+        let spans = self
+            .paragraphs
+            .iter()
+            .chain(&self.sentences)
+            .copied()
+            .chain(self.turns.iter().map(|t| t.span));
         for span in spans {
             if span.start > span.end || span.slice(&self.text).is_none() {
-                return Err(format!("span {}..{} does not fit the text of document {} ({} bytes)", span.start, span.end, self.id, self.text.len()));
+                return Err(format!(
+                    "span {}..{} does not fit the text of document {} ({} bytes)",
+                    span.start,
+                    span.end,
+                    self.id,
+                    self.text.len()
+                ));
             }
         }
         Ok(())

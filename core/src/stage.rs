@@ -16,7 +16,9 @@ pub struct StageError {
 impl StageError {
     /// An error with a message.
     pub fn new(message: impl Into<String>) -> Self {
-        StageError { message: message.into() }
+        StageError {
+            message: message.into(),
+        }
     }
 }
 
@@ -28,7 +30,9 @@ impl From<String> for StageError {
 
 impl From<&str> for StageError {
     fn from(message: &str) -> Self {
-        StageError { message: message.into() }
+        StageError {
+            message: message.into(),
+        }
     }
 }
 
@@ -116,7 +120,9 @@ impl OptionType {
             OptionType::Integer => value.is_i64() || value.is_u64(),
             OptionType::Float => value.is_number(),
             OptionType::Boolean => value.is_boolean(),
-            OptionType::StringList => value.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+            OptionType::StringList => value
+                .as_array()
+                .is_some_and(|a| a.iter().all(Value::is_string)),
             OptionType::Table => value.is_object(),
         }
     }
@@ -146,11 +152,25 @@ pub struct OptionSpec {
 impl OptionSpec {
     /// An option with a default.
     pub fn new(name: &str, ty: OptionType, default: impl Into<Value>, doc: &str) -> Self {
-        OptionSpec { name: name.into(), ty, default: default.into(), required: false, choices: Vec::new(), doc: doc.into() }
+        OptionSpec {
+            name: name.into(),
+            ty,
+            default: default.into(),
+            required: false,
+            choices: Vec::new(),
+            doc: doc.into(),
+        }
     }
     /// An option without a default (absent means "not set").
     pub fn optional(name: &str, ty: OptionType, doc: &str) -> Self {
-        OptionSpec { name: name.into(), ty, default: Value::Null, required: false, choices: Vec::new(), doc: doc.into() }
+        OptionSpec {
+            name: name.into(),
+            ty,
+            default: Value::Null,
+            required: false,
+            choices: Vec::new(),
+            doc: doc.into(),
+        }
     }
     /// Restricts a string option to a few values.
     pub fn choices(mut self, choices: &[&str]) -> Self {
@@ -187,7 +207,14 @@ pub struct StageSpec {
 impl StageSpec {
     /// A new stage declaration.
     pub fn new(name: &str, kind: StageKind, description: &str) -> Self {
-        StageSpec { name: name.into(), kind, description: description.into(), options: Vec::new(), requires: Vec::new(), provides: Vec::new() }
+        StageSpec {
+            name: name.into(),
+            kind,
+            description: description.into(),
+            options: Vec::new(),
+            requires: Vec::new(),
+            provides: Vec::new(),
+        }
     }
     /// Adds an option.
     pub fn option(mut self, option: OptionSpec) -> Self {
@@ -239,18 +266,27 @@ impl Options {
     pub fn str_list(&self, name: &str) -> Result<Vec<String>, StageError> {
         match self.get(name) {
             None => Ok(Vec::new()),
-            Some(v) => serde_json::from_value(v.clone()).map_err(|_| StageError::new(format!("option `{name}` must be a list of strings"))),
+            Some(v) => serde_json::from_value(v.clone())
+                .map_err(|_| StageError::new(format!("option `{name}` must be a list of strings"))),
         }
     }
     /// Deserialises all options into a struct.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, StageError> {
-        serde_json::from_value(Value::Object(self.0.clone())).map_err(|e| StageError::new(format!("invalid options: {e}")))
+        serde_json::from_value(Value::Object(self.0.clone()))
+            .map_err(|e| StageError::new(format!("invalid options: {e}")))
     }
 
-    fn typed<'a, T>(&'a self, name: &str, f: impl Fn(&'a Value) -> Option<T>, what: &str) -> Result<Option<T>, StageError> {
+    fn typed<'a, T>(
+        &'a self,
+        name: &str,
+        f: impl Fn(&'a Value) -> Option<T>,
+        what: &str,
+    ) -> Result<Option<T>, StageError> {
         match self.get(name) {
             None => Ok(None),
-            Some(v) => f(v).map(Some).ok_or_else(|| StageError::new(format!("option `{name}` must be {what}, got {v}"))),
+            Some(v) => f(v)
+                .map(Some)
+                .ok_or_else(|| StageError::new(format!("option `{name}` must be {what}, got {v}"))),
         }
     }
 }

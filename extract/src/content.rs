@@ -696,7 +696,9 @@ pub fn extract_content(dom: &Dom, title: Option<&str>) -> Content {
                         t.ends_with('.') || t.ends_with('"') || t.ends_with('”')
                     })
             } else {
-                false
+                // A wrapper of paragraphs (a lead or a continuation).
+                let l = live_len[si];
+                l > 80 && ld < 0.2 && p_len[si] * 10 >= l * 7 && p_len[si] <= l + l / 2
             };
             if keep {
                 roots.push(s);

@@ -181,7 +181,7 @@ impl ErrorRecord {
         }
         match &self.plugin {
             Some(p) => s.push_str(&format!("stage `{}` (plugin `{p}`)", self.stage)),
-            None => s.push_str(&format!("{}", self.stage)),
+            None => s.push_str(&self.stage),
         }
         if let Some(d) = &self.doc {
             s.push_str(&format!(" on document `{d}`"));

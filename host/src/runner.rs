@@ -414,11 +414,11 @@ async fn timed<T: Send + 'static>(
     value
 }
 
+/// A failure message and whether it was a panic.
+type Failure = (String, bool);
+
 /// Calls a document stage on one batch; returns one result per document.
-fn call_documents(
-    stage: &ActiveStage,
-    batch: &[Document],
-) -> std::result::Result<Vec<std::result::Result<Document, (String, bool)>>, (String, bool)> {
+fn call_documents(stage: &ActiveStage, batch: &[Document]) -> Result<Vec<Result<Document, Failure>>, Failure> {
     let request = serde_json::to_vec(&RequestRef::Documents { documents: batch })
         .map_err(|e| (format!("cannot serialise the request: {e}"), false))?;
     match stage.instance.call(&request) {

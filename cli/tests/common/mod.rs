@@ -8,20 +8,33 @@ use std::process::{Command, Output};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// The directory of the copydesk binary, where the plugins are.
 pub fn plugin_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_BIN_EXE_copydesk")).parent().unwrap().to_path_buf();
-    let parse = dir.join(format!("{}copydesk_parse{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX));
+    let dir = PathBuf::from(env!("CARGO_BIN_EXE_copydesk"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let parse = dir.join(format!(
+        "{}copydesk_parse{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
     assert!(parse.exists(), "{} is missing: build the plugins first with `cargo build --workspace` (the README's test command does)", parse.display());
     dir
 }
 
 /// A fresh temporary directory under target/.
 pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = root().join("target").join("test-tmp").join(format!("{name}-{}", std::process::id()));
+    let dir = root()
+        .join("target")
+        .join("test-tmp")
+        .join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -40,7 +53,10 @@ pub fn copydesk(cwd: &Path, args: &[&str]) -> Output {
 
 /// stdout and stderr as text.
 pub fn text(out: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// Writes a pipeline file into `dir` and returns its path.
@@ -65,20 +81,33 @@ pub fn example_input(dir: &Path) -> PathBuf {
 /// Compiles a C plugin with `cc`.
 pub fn compile_c(source: &Path, out: &Path, defines: &[&str]) {
     let mut cmd = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()));
-    cmd.args(["-shared", "-fPIC", "-O1", "-I"]).arg(root().join("core/include")).arg(source).arg("-o").arg(out);
+    cmd.args(["-shared", "-fPIC", "-O1", "-I"])
+        .arg(root().join("core/include"))
+        .arg(source)
+        .arg("-o")
+        .arg(out);
     for d in defines {
         cmd.arg(format!("-D{d}"));
     }
-    let status = cmd.status().expect("a C compiler (`cc`) is needed for the C-plugin tests");
+    let status = cmd
+        .status()
+        .expect("a C compiler (`cc`) is needed for the C-plugin tests");
     assert!(status.success(), "compiling {} failed", source.display());
 }
 
 /// Reads a JSON Lines file.
 pub fn jsonl(path: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 /// Reads a JSON file.
 pub fn json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
+    serde_json::from_str(
+        &std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap()
 }

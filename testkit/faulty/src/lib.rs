@@ -1,7 +1,10 @@
 //! A plugin that misbehaves on demand, for the host's fault tests, and a
 //! pass-through stage for measuring the ABI's cost.
 
-use copydesk_core::{Bundle, BundleStage, Document, DocumentStage, OptionSpec, OptionType, Options, Plugin, Span, Stage, StageError, StageKind, StageSpec};
+use copydesk_core::{
+    Bundle, BundleStage, Document, DocumentStage, OptionSpec, OptionType, Options, Plugin, Span,
+    Stage, StageError, StageKind, StageSpec,
+};
 
 /// Misbehaves on documents whose id contains a marker.
 pub struct Faulty {
@@ -57,11 +60,31 @@ impl Plugin for FaultyPlugin {
 
     fn stages() -> Vec<StageSpec> {
         vec![
-            StageSpec::new("faulty", StageKind::Document, "Panics, fails or breaks spans on documents whose id contains a marker.")
-                .option(OptionSpec::optional("panic_on", OptionType::String, "Panic on documents whose id contains this."))
-                .option(OptionSpec::optional("fail_on", OptionType::String, "Return an error on documents whose id contains this."))
-                .option(OptionSpec::optional("break_spans_on", OptionType::String, "Return a span outside the text on documents whose id contains this.")),
-            StageSpec::new("passthrough", StageKind::Document, "Returns documents unchanged (for the ABI benchmark)."),
+            StageSpec::new(
+                "faulty",
+                StageKind::Document,
+                "Panics, fails or breaks spans on documents whose id contains a marker.",
+            )
+            .option(OptionSpec::optional(
+                "panic_on",
+                OptionType::String,
+                "Panic on documents whose id contains this.",
+            ))
+            .option(OptionSpec::optional(
+                "fail_on",
+                OptionType::String,
+                "Return an error on documents whose id contains this.",
+            ))
+            .option(OptionSpec::optional(
+                "break_spans_on",
+                OptionType::String,
+                "Return a span outside the text on documents whose id contains this.",
+            )),
+            StageSpec::new(
+                "passthrough",
+                StageKind::Document,
+                "Returns documents unchanged (for the ABI benchmark).",
+            ),
             StageSpec::new("bundle-panic", StageKind::Bundle, "Panics on every bundle."),
         ]
     }
