@@ -708,7 +708,8 @@ pub fn extract_content(dom: &Dom, title: Option<&str>) -> Content {
         roots.push(0);
     }
 
-    let blocks = assemble(dom, &roots, &dead, owner.as_slice(), title);
+    let (blocks, dropped) = assemble(dom, &roots, &dead, owner.as_slice(), title);
+    removed.extend(dropped.into_iter().take(500));
     Content { blocks, removed }
 }
 
@@ -736,9 +737,9 @@ fn assemble(
     dead: &[bool],
     owner: &[u32],
     title: Option<&str>,
-) -> Vec<Block> {
+) -> (Vec<Block>, Vec<Removed>) {
     let nodes = &dom.nodes;
-    let mut blocks = Vec::new();
+    let mut blocks: Vec<Result<Block, Removed>> = Vec::new();
     let title_key = title.map(norm_cmp).unwrap_or_default();
     let mut cur = String::new();
     let mut cur_link = 0usize;
@@ -749,7 +750,7 @@ fn assemble(
                  cur_link: &mut usize,
                  owner: u32,
                  quote: bool,
-                 blocks: &mut Vec<Block>| {
+                 blocks: &mut Vec<Result<Block, Removed>>| {
         if !cur.is_empty() {
             let text = std::mem::take(cur);
             let len = text.chars().count();
@@ -764,11 +765,24 @@ fn assemble(
                         let k = norm_cmp(&text);
                         k == title_key || k.len() > 20 && title_key.contains(&k)
                     });
-            if !link_heavy && !is_boiler_line(&text) && !is_title {
-                blocks.push(Block {
+            let rule = if is_title {
+                Some("headline")
+            } else if link_heavy {
+                Some("links")
+            } else if is_boiler_line(&text) {
+                Some("boilerplate-line")
+            } else {
+                None
+            };
+            match rule {
+                None => blocks.push(Ok(Block {
                     kind,
                     text: nfc(text),
-                });
+                })),
+                Some(rule) => blocks.push(Err(Removed {
+                    rule: rule.to_string(),
+                    snippet: text.chars().take(80).collect(),
+                })),
             }
         }
         *cur_link = 0;
@@ -827,5 +841,13 @@ fn assemble(
         flush(&mut cur, &mut cur_link, cur_owner, cur_quote, &mut blocks);
         cur_owner = NONE;
     }
-    blocks
+    let mut kept = Vec::with_capacity(blocks.len());
+    let mut dropped = Vec::new();
+    for b in blocks {
+        match b {
+            Ok(b) => kept.push(b),
+            Err(r) => dropped.push(r),
+        }
+    }
+    (kept, dropped)
 }
