@@ -15,7 +15,7 @@ pub const NONE: u32 = u32::MAX;
 /// open element (browsers cap nesting too). Keeps worst-case work linear.
 const MAX_DEPTH: usize = 4096;
 /// How far down the open-element stack implied end tags look.
-const SCOPE_WALK: usize = 256;
+const SCOPE_WALK: usize = 64;
 
 /// Tag ids of the tags the extractor cares about; other tags get ids after
 /// these, interned per document.
@@ -427,6 +427,8 @@ pub struct Dom {
     pub nodes: Vec<Node>,
     /// Names of tags beyond the known ones, by `id - KNOWN.len()`.
     pub extra_tags: Vec<String>,
+    /// Index of the last node of each node's subtree.
+    subtree_end: Vec<u32>,
 }
 
 impl Dom {
@@ -472,14 +474,23 @@ impl Dom {
     /// The last descendant of `i` in document order (or `i` itself); the
     /// subtree of `i` is the index range `i..=last_descendant(i)`.
     pub fn last_descendant(&self, i: u32) -> u32 {
-        let mut cur = i;
-        loop {
-            let lc = self.nodes[cur as usize].last_child;
-            if lc == NONE {
-                return cur;
+        self.subtree_end[i as usize]
+    }
+
+    /// Like [`Dom::raw_text`], but looks at no more than `max_nodes` nodes
+    /// and stops after `max_bytes` bytes of text: constant work per call.
+    pub fn bounded_text(&self, i: u32, max_nodes: usize, max_bytes: usize) -> String {
+        let mut s = String::new();
+        let end = self.last_descendant(i);
+        for j in (i..=end).take(max_nodes) {
+            if let Data::Text(t) = &self.nodes[j as usize].data {
+                s.push_str(t);
+                if s.len() >= max_bytes {
+                    break;
+                }
             }
-            cur = lc;
         }
+        s
     }
 
     /// Concatenated raw text of the subtree of `i` (no whitespace handling).
@@ -520,6 +531,8 @@ struct Builder {
     open_count: Vec<u32>,
     extra: std::collections::HashMap<String, u16>,
     extra_tags: Vec<String>,
+    /// The one `html`, `head` and `body` element, once created.
+    singletons: [u32; 3],
 }
 
 impl Builder {
@@ -626,8 +639,9 @@ impl Builder {
         use tag::*;
         // Single html/head/body: merge attributes into the first one.
         if matches!(t, HTML | HEAD | BODY) {
-            if let Some(existing) = self.stack_tags.iter().position(|&x| x == t) {
-                let id = self.stack[existing];
+            let existing = self.singletons[t as usize];
+            if existing != NONE {
+                let id = existing;
                 if let Data::Element(e) = &mut self.nodes[id as usize].data {
                     for (n, v) in attrs {
                         if e.attr(&n).is_none() {
@@ -675,6 +689,9 @@ impl Builder {
             _ => {}
         }
         let id = self.append(Data::Element(Element { tag: t, attrs }));
+        if matches!(t, HTML | HEAD | BODY) {
+            self.singletons[t as usize] = id;
+        }
         let foreign = t >= KNOWN.len() as u16 || t == SVG || t == MATH;
         if !(is_void(t) || self_closing && foreign) && self.stack.len() < MAX_DEPTH {
             self.stack.push(id);
@@ -720,6 +737,7 @@ pub fn parse(html: &str) -> Dom {
         open_count: vec![0; tag::KNOWN.len() + 16],
         extra: Default::default(),
         extra_tags: Vec::new(),
+        singletons: [NONE; 3],
     };
     b.nodes.push(Node {
         parent: NONE,
@@ -908,9 +926,19 @@ pub fn parse(html: &str) -> Dom {
         }
         b.start(t, attrs, self_closing);
     }
+    // Subtree ends, bottom-up: O(1) `last_descendant` at any depth.
+    let nodes = b.nodes;
+    let mut subtree_end: Vec<u32> = (0..nodes.len() as u32).collect();
+    for i in (0..nodes.len()).rev() {
+        let lc = nodes[i].last_child;
+        if lc != NONE {
+            subtree_end[i] = subtree_end[lc as usize];
+        }
+    }
     Dom {
-        nodes: b.nodes,
+        nodes,
         extra_tags: b.extra_tags,
+        subtree_end,
     }
 }
 

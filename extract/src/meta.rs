@@ -555,7 +555,7 @@ pub fn extract_meta(dom: &Dom) -> Meta {
             }
             tag::H1 => {
                 if h1.is_none() {
-                    let t = clean(&dom.raw_text(i));
+                    let t = clean(&dom.bounded_text(i, 2000, 2000));
                     if t.len() > 10 {
                         h1 = Some(t);
                     }
@@ -669,17 +669,17 @@ pub fn extract_meta(dom: &Dom) -> Meta {
                 // Bylines: itemprop=author, rel=author, class byline/author.
                 let ip = e.attr("itemprop").unwrap_or("");
                 let rel = e.attr("rel").unwrap_or("");
-                if ip == "author" || ip == "creator" {
+                if (ip == "author" || ip == "creator") && byline_authors.len() < 8 {
                     // Prefer a nested itemprop=name.
                     let end = dom.last_descendant(i);
                     let mut got = false;
-                    for j in i + 1..=end {
+                    for j in (i + 1..=end).take(200) {
                         if let Some(ej) = dom.elem(j) {
                             if ej.attr("itemprop") == Some("name") {
                                 let t = ej
                                     .attr("content")
                                     .map(|s| s.to_string())
-                                    .unwrap_or_else(|| dom.raw_text(j));
+                                    .unwrap_or_else(|| dom.bounded_text(j, 2000, 2000));
                                 byline_authors.push(t);
                                 got = true;
                                 break;
@@ -690,11 +690,11 @@ pub fn extract_meta(dom: &Dom) -> Meta {
                         let t = e
                             .attr("content")
                             .map(|s| s.to_string())
-                            .unwrap_or_else(|| dom.raw_text(i));
+                            .unwrap_or_else(|| dom.bounded_text(i, 2000, 2000));
                         byline_authors.push(t);
                     }
-                } else if rel == "author" && e.tag == tag::A {
-                    byline_authors.push(dom.raw_text(i));
+                } else if rel == "author" && e.tag == tag::A && byline_authors.len() < 8 {
+                    byline_authors.push(dom.bounded_text(i, 2000, 2000));
                 } else if byline_authors.is_empty() && e.tag != tag::BODY && e.tag != tag::ARTICLE {
                     let ci = class_id(e);
                     if (ci.contains("byline")
@@ -726,7 +726,7 @@ pub fn extract_meta(dom: &Dom) -> Meta {
                                     }
                                 })
                             })
-                            .map(|j| clean(&dom.raw_text(j)))
+                            .map(|j| clean(&dom.bounded_text(j, 2000, 2000)))
                             .filter(|t| !t.is_empty())
                             .collect();
                         if !links.is_empty() {

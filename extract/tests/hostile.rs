@@ -399,3 +399,50 @@ fn json_ld_article_body_as_fallback() {
         "Sentence 0 of the declared story & its words number0."
     );
 }
+
+/// Inputs built to hit any per-tag walk over the open-element stack or over
+/// a subtree: each must stay (near) linear.
+#[test]
+fn pathological_patterns_stay_linear() {
+    let n = 200_000;
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "deep then body tags",
+            "<div>".repeat(5000) + &"<body class=x>".repeat(n),
+        ),
+        (
+            "p under spans then li",
+            "<p>".to_string() + &"<span>".repeat(100) + &"<li>x".repeat(n),
+        ),
+        ("nested blockquotes with text", "<blockquote>q ".repeat(n)),
+        ("nested itemprop=author", "<div itemprop=author>".repeat(n)),
+        (
+            "nested bylines",
+            "<div class=byline>".repeat(n) + "By Jane Doe",
+        ),
+        ("nested links and divs", "<a href=#><div>t ".repeat(n)),
+        ("unclosed formatting", "<b><i><u>".repeat(n)),
+        ("stray end tags", "</div></p></span></li></td>".repeat(n)),
+        (
+            "many attributes",
+            format!("<div {}>x</div>", "a=1 ".repeat(n)),
+        ),
+        ("entities", "&amp;&#x41;&#65;&bogus;&".repeat(n)),
+        (
+            "unterminated comment",
+            "<!--".to_string() + &"x".repeat(n * 10),
+        ),
+        (
+            "unterminated script",
+            "<script>".to_string() + &"</scrip".repeat(n),
+        ),
+    ];
+    for (name, html) in cases {
+        let t = Instant::now();
+        let a = extract(&html);
+        let el = t.elapsed();
+        eprintln!("{name}: {} KB in {el:?}", html.len() / 1000);
+        assert!(el.as_secs_f64() < 10.0, "{name} took {el:?}");
+        drop(a);
+    }
+}
