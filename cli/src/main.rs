@@ -43,9 +43,13 @@ enum Command {
         /// Worker threads (default: `[run] jobs`, or one per core).
         #[arg(long, short)]
         jobs: Option<usize>,
-        /// No final summary line.
+        /// No progress bar and no final summary line.
         #[arg(long, short)]
         quiet: bool,
+        /// Skip bundles a previous run into the same output directory
+        /// finished with the same input and configuration.
+        #[arg(long)]
+        resume: bool,
     },
     /// Check a pipeline file, its plugins, options, stage order and paths, without running.
     Validate {
@@ -143,7 +147,8 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             output,
             jobs,
             quiet,
-        } => run(&pipeline, input, output, jobs, quiet),
+            resume,
+        } => run(&pipeline, input, output, jobs, quiet, resume),
         Command::Validate { pipeline } => validate(&pipeline),
         Command::Plugins { pipeline } => plugins(&pipeline),
         Command::Inspect { plugin, pipeline } => inspect(&plugin, &pipeline),
@@ -193,8 +198,13 @@ fn report_stats(stats: &RunStats, quiet: bool) {
         .iter()
         .map(|s| format!("{} {:.2}s", s.stage, s.seconds))
         .collect();
+    let resumed = if stats.resumed > 0 {
+        format!(" ({} already done)", stats.resumed)
+    } else {
+        String::new()
+    };
     eprintln!(
-        "{} bundles, {} documents, {} duplicates, {} errors in {:.2}s ({}){}",
+        "{} bundles{resumed}, {} documents, {} duplicates, {} errors in {:.2}s ({}){}",
         stats.bundles,
         stats.documents,
         stats.duplicates,
@@ -215,6 +225,7 @@ fn run(
     output: Option<PathBuf>,
     jobs: Option<usize>,
     quiet: bool,
+    resume: bool,
 ) -> Result<ExitCode> {
     let plan = checked(path, input.is_none())?;
     let mut options = RunOptions::from_plan(&plan);
@@ -227,6 +238,8 @@ fn run(
     if let Some(j) = jobs {
         options.jobs = j.max(1);
     }
+    options.resume = resume;
+    options.progress = !quiet;
     let stats = runner::run(&plan, &options)?;
     report_stats(&stats, quiet);
     if !quiet {

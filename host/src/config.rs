@@ -59,6 +59,8 @@ pub enum Format {
     Json,
     /// `report.md`.
     Markdown,
+    /// `report.html` per bundle and `index.html` for the run.
+    Html,
 }
 
 /// `[output]`
@@ -77,7 +79,7 @@ fn out_dir() -> PathBuf {
     PathBuf::from("out")
 }
 fn all_formats() -> Vec<Format> {
-    vec![Format::Json, Format::Markdown]
+    vec![Format::Json, Format::Markdown, Format::Html]
 }
 
 impl Default for OutputConfig {

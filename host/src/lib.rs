@@ -7,12 +7,14 @@
 //! - [`config`] and [`pipeline`]: the pipeline file and its checks;
 //! - [`input`]: bundles and documents from files;
 //! - [`runner`]: the tokio batch runner;
-//! - [`output`] and [`report`]: the files a run writes.
+//! - [`output`], [`report`] and [`html`]: the files a run writes.
 #![deny(missing_docs)]
 
 pub mod config;
 pub mod error;
+pub mod html;
 pub mod input;
+pub mod manifest;
 pub mod output;
 pub mod pipeline;
 pub mod plugin;

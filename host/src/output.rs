@@ -153,7 +153,7 @@ pub fn bundle_json(bundle: &Bundle) -> Vec<u8> {
 }
 
 /// One line of `errors.jsonl`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ErrorRecord {
     /// Bundle id.
     pub bundle: String,

@@ -9,6 +9,8 @@
 //! - Results are consumed in input order, so output is byte-identical for
 //!   any `jobs`.
 
+use std::collections::HashMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -16,16 +18,19 @@ use std::time::{Duration, Instant};
 
 use copydesk_core::abi::{DocResult, Response};
 use copydesk_core::{Bundle, Document, StageKind};
+use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use tokio::sync::{mpsc, Semaphore};
 
 use crate::config::{Format, OnError};
 use crate::error::{HostError, Result};
+use crate::html::IndexEntry;
 use crate::input::{dedupe_ids, discover, documents_of, BundleInput};
+use crate::manifest::{remove_stale_temporaries, Fnv, Manifest, Record};
 use crate::output::{bundle_json, documents_jsonl, errors_jsonl, write_atomic, ErrorRecord};
 use crate::pipeline::{ActiveStage, Plan};
 use crate::plugin::CallResult;
-use crate::report;
+use crate::{html, report};
 
 /// Most documents sent to a document stage in one call.
 const MAX_BATCH: usize = 64;
@@ -49,6 +54,11 @@ pub struct RunOptions {
     pub id_field: String,
     /// Keep finished bundles in [`RunStats::kept`] instead of writing files.
     pub in_memory: bool,
+    /// Skip bundles the output directory's manifest lists as done with the
+    /// same input and configuration.
+    pub resume: bool,
+    /// Show a progress bar (only drawn on a terminal).
+    pub progress: bool,
 }
 
 impl RunOptions {
@@ -68,6 +78,8 @@ impl RunOptions {
             format: file.input.format.clone(),
             id_field: file.input.id_field.clone(),
             in_memory: false,
+            resume: false,
+            progress: false,
         }
     }
 }
@@ -91,8 +103,10 @@ pub struct StageTime {
 /// What a run did.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunStats {
-    /// Bundles written.
+    /// Bundles written (or found done, when resuming).
     pub bundles: usize,
+    /// Of those, bundles skipped because a previous run finished them.
+    pub resumed: usize,
     /// Documents written.
     pub documents: usize,
     /// Documents marked as duplicates.
@@ -126,11 +140,30 @@ struct Shared {
     times: Mutex<Vec<Duration>>,
     stop: AtomicBool,
     on_error: OnError,
+    config_hash: String,
+    done: HashMap<String, Record>,
 }
 
-struct Outcome {
-    bundle: Bundle,
-    errors: Vec<ErrorRecord>,
+enum Outcome {
+    /// Processed now.
+    Ran {
+        bundle: Bundle,
+        errors: Vec<ErrorRecord>,
+        input_hash: String,
+    },
+    /// Finished by an earlier run with the same input and configuration.
+    Done(Record),
+}
+
+/// The configuration hash: plugins, versions, options and input settings.
+fn config_hash(plan: &Plan, options: &RunOptions) -> String {
+    let mut h = Fnv::default();
+    h.write(env!("CARGO_PKG_VERSION").as_bytes());
+    h.write(plan.describe().to_string().as_bytes());
+    h.write(options.format.as_bytes());
+    h.write(options.id_field.as_bytes());
+    h.write(format!("{:?}", options.formats).as_bytes());
+    h.hex()
 }
 
 /// Runs a checked plan.
@@ -143,6 +176,14 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
         .build()
         .map_err(|e| HostError::Other(format!("cannot start the runtime: {e}")))?;
     let stages = plan.instantiate()?;
+    let bundles = discover(&options.input)?;
+    let (mut manifest, done) = if options.in_memory {
+        (None, HashMap::new())
+    } else {
+        remove_stale_temporaries(&options.output);
+        let (m, done) = Manifest::open(&options.output, options.resume)?;
+        (Some(m), done)
+    };
     let shared = Arc::new(Shared {
         times: Mutex::new(vec![Duration::ZERO; stages.len()]),
         stages,
@@ -152,10 +193,30 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
         id_field: options.id_field.clone(),
         stop: AtomicBool::new(false),
         on_error: options.on_error,
+        config_hash: config_hash(plan, options),
+        done,
     });
-    let bundles = discover(&options.input)?;
+    let progress = if options.progress && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(bundles.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} bundles, {msg} [{elapsed_precise}, {per_sec}, eta {eta}]",
+            )
+            .expect("valid template"),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
     let started = Instant::now();
-    let mut stats = runtime.block_on(drive(Arc::clone(&shared), bundles, options))?;
+    let (mut stats, records) = runtime.block_on(drive(
+        Arc::clone(&shared),
+        bundles,
+        options,
+        manifest.as_mut(),
+        &progress,
+    ))?;
+    progress.finish_and_clear();
     stats.seconds = started.elapsed().as_secs_f64();
     let times = shared.times.lock().expect("times").clone();
     stats.stages = shared
@@ -167,25 +228,38 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
             seconds: t.as_secs_f64(),
         })
         .collect();
-    if options.in_memory {
+    let Some(manifest) = manifest else {
         return Ok(stats);
-    }
+    };
     write_atomic(
         &options.output.join("errors.jsonl"),
         &errors_jsonl(&stats.errors),
     )?;
+    if options.formats.contains(&Format::Html) {
+        let entries: Vec<IndexEntry> = records.iter().map(|r| r.entry.clone()).collect();
+        write_atomic(
+            &options.output.join("index.html"),
+            html::render_index(&entries).as_bytes(),
+        )?;
+    }
     let run_json = serde_json::json!({
         "schema_version": crate::output::SCHEMA_VERSION,
         "copydesk": env!("CARGO_PKG_VERSION"),
         "pipeline": plan.source.path.display().to_string(),
+        "config_hash": shared.config_hash,
         "stages": plan.describe(),
         "bundles": stats.bundles,
         "documents": stats.documents,
         "duplicates": stats.duplicates,
         "errors": stats.errors.len(),
         "stopped": stats.stopped,
+        // The only part that differs between runs of the same input and configuration.
+        "timings": {
+            "seconds": stats.seconds,
+            "resumed_bundles": stats.resumed,
+            "stages": stats.stages,
+        },
     });
-    // run.json holds no timings, so that it too is identical across runs and `--jobs`.
     write_atomic(
         &options.output.join("run.json"),
         format!(
@@ -194,6 +268,7 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
         )
         .as_bytes(),
     )?;
+    manifest.finish(&records)?;
     Ok(stats)
 }
 
@@ -201,7 +276,9 @@ async fn drive(
     shared: Arc<Shared>,
     bundles: Vec<BundleInput>,
     options: &RunOptions,
-) -> Result<RunStats> {
+    mut manifest: Option<&mut Manifest>,
+    progress: &ProgressBar,
+) -> Result<(RunStats, Vec<Record>)> {
     let (tx, mut rx) = mpsc::channel::<tokio::task::JoinHandle<Outcome>>(shared.jobs);
     let producer = {
         let shared = Arc::clone(&shared);
@@ -219,6 +296,7 @@ async fn drive(
     };
     let mut stats = RunStats {
         bundles: 0,
+        resumed: 0,
         documents: 0,
         duplicates: 0,
         errors: Vec::new(),
@@ -227,58 +305,71 @@ async fn drive(
         stopped: false,
         kept: Vec::new(),
     };
+    let mut records = Vec::new();
     while let Some(handle) = rx.recv().await {
         let outcome = handle
             .await
             .map_err(|e| HostError::Other(format!("a bundle task failed: {e}")))?;
-        let failed = !outcome.errors.is_empty();
-        stats.errors.extend(outcome.errors);
-        if failed && shared.on_error == OnError::Fail {
-            shared.stop.store(true, Ordering::SeqCst);
-            stats.stopped = true;
-            continue;
-        }
-        if stats.stopped {
-            continue;
-        }
-        let bundle = outcome.bundle;
-        if options.in_memory {
-            stats.bundles += 1;
-            stats.documents += bundle.documents.len();
-            stats.duplicates += bundle
-                .documents
-                .iter()
-                .filter(|d| d.duplicate_of.is_some())
-                .count();
-            stats.kept.push(bundle);
-            continue;
-        }
-        let dir = options.output.join(&bundle.id);
-        let formats = options.formats.clone();
-        let (docs, dups) = (
-            bundle.documents.len(),
-            bundle
-                .documents
-                .iter()
-                .filter(|d| d.duplicate_of.is_some())
-                .count(),
-        );
-        tokio::task::spawn_blocking(move || write_bundle(&dir, &bundle, &formats))
-            .await
-            .map_err(|e| HostError::Other(format!("writing failed: {e}")))??;
+        let record = match outcome {
+            Outcome::Done(record) => {
+                stats.resumed += 1;
+                record
+            }
+            Outcome::Ran {
+                bundle,
+                errors,
+                input_hash,
+            } => {
+                let failed = !errors.is_empty();
+                if failed && shared.on_error == OnError::Fail {
+                    stats.errors.extend(errors);
+                    shared.stop.store(true, Ordering::SeqCst);
+                    stats.stopped = true;
+                    continue;
+                }
+                if stats.stopped {
+                    continue;
+                }
+                let entry = IndexEntry::of(&bundle, errors.len());
+                if options.in_memory {
+                    stats.kept.push(bundle);
+                } else {
+                    let dir = options.output.join(&bundle.id);
+                    let formats = options.formats.clone();
+                    tokio::task::spawn_blocking(move || write_bundle(&dir, &bundle, &formats))
+                        .await
+                        .map_err(|e| HostError::Other(format!("writing failed: {e}")))??;
+                }
+                let record = Record {
+                    bundle: entry.id.clone(),
+                    input_hash,
+                    config_hash: shared.config_hash.clone(),
+                    entry,
+                    errors,
+                };
+                if let Some(m) = manifest.as_mut() {
+                    m.append(&record)?;
+                }
+                record
+            }
+        };
         stats.bundles += 1;
-        stats.documents += docs;
-        stats.duplicates += dups;
-        tracing::info!(
-            bundles = stats.bundles,
-            documents = stats.documents,
-            "bundle written"
-        );
+        stats.documents += record.entry.documents;
+        stats.duplicates += record.entry.duplicates;
+        stats.errors.extend(record.errors.iter().cloned());
+        progress.inc(1);
+        progress.set_message(format!(
+            "{} documents, {} errors",
+            stats.documents,
+            stats.errors.len()
+        ));
+        tracing::info!(bundle = %record.bundle, bundles = stats.bundles, documents = stats.documents, "bundle done");
+        records.push(record);
     }
     producer
         .await
         .map_err(|e| HostError::Other(format!("the input task failed: {e}")))?;
-    Ok(stats)
+    Ok((stats, records))
 }
 
 /// Writes one bundle's files.
@@ -289,6 +380,12 @@ pub fn write_bundle(dir: &Path, bundle: &Bundle, formats: &[Format]) -> Result<(
     }
     if formats.contains(&Format::Markdown) {
         write_atomic(&dir.join("report.md"), report::render(bundle).as_bytes())?;
+    }
+    if formats.contains(&Format::Html) {
+        write_atomic(
+            &dir.join("report.html"),
+            html::render_bundle(bundle).as_bytes(),
+        )?;
     }
     Ok(())
 }
@@ -316,7 +413,7 @@ async fn read_documents(
     shared: &Shared,
     input: &BundleInput,
     errors: &mut Vec<ErrorRecord>,
-) -> Vec<Document> {
+) -> (Vec<Document>, String) {
     let root = input
         .files
         .first()
@@ -337,17 +434,27 @@ async fn read_documents(
     let mut docs = Vec::new();
     // Ids are relative to the bundle's directory.
     let common = common_root(&input.files).or(root);
+    let mut hash = Fnv::default();
     for (_, bytes, path) in files {
+        let rel = common
+            .as_deref()
+            .and_then(|c| path.strip_prefix(c).ok())
+            .unwrap_or(&path);
+        hash.write(rel.to_string_lossy().as_bytes());
         match bytes {
-            Ok(bytes) => docs.extend(documents_of(
-                &input.id,
-                common.as_deref(),
-                &path,
-                &bytes,
-                &shared.format,
-                &shared.id_field,
-            )),
+            Ok(bytes) => docs.extend({
+                hash.write(&bytes);
+                documents_of(
+                    &input.id,
+                    common.as_deref(),
+                    &path,
+                    &bytes,
+                    &shared.format,
+                    &shared.id_field,
+                )
+            }),
             Err(e) => errors.push(ErrorRecord {
+                // (an unreadable file hashes as its path alone, so it is retried)
                 bundle: input.id.clone(),
                 doc: None,
                 file: Some(path.display().to_string()),
@@ -359,7 +466,7 @@ async fn read_documents(
         }
     }
     dedupe_ids(&mut docs);
-    docs
+    (docs, hash.hex())
 }
 
 fn common_root(files: &[PathBuf]) -> Option<PathBuf> {
@@ -374,7 +481,12 @@ fn common_root(files: &[PathBuf]) -> Option<PathBuf> {
 
 async fn process_bundle(shared: Arc<Shared>, input: BundleInput) -> Outcome {
     let mut errors = Vec::new();
-    let documents = read_documents(&shared, &input, &mut errors).await;
+    let (documents, input_hash) = read_documents(&shared, &input, &mut errors).await;
+    if let Some(record) = shared.done.get(&input.id) {
+        if record.input_hash == input_hash && record.config_hash == shared.config_hash {
+            return Outcome::Done(record.clone());
+        }
+    }
     let mut bundle = Bundle {
         id: input.id.clone(),
         documents,
@@ -393,7 +505,11 @@ async fn process_bundle(shared: Arc<Shared>, input: BundleInput) -> Outcome {
             break;
         }
     }
-    Outcome { bundle, errors }
+    Outcome::Ran {
+        bundle,
+        errors,
+        input_hash,
+    }
 }
 
 async fn timed<T: Send + 'static>(
@@ -418,7 +534,10 @@ async fn timed<T: Send + 'static>(
 type Failure = (String, bool);
 
 /// Calls a document stage on one batch; returns one result per document.
-fn call_documents(stage: &ActiveStage, batch: &[Document]) -> Result<Vec<Result<Document, Failure>>, Failure> {
+fn call_documents(
+    stage: &ActiveStage,
+    batch: &[Document],
+) -> Result<Vec<Result<Document, Failure>>, Failure> {
     let request = serde_json::to_vec(&RequestRef::Documents { documents: batch })
         .map_err(|e| (format!("cannot serialise the request: {e}"), false))?;
     match stage.instance.call(&request) {
