@@ -4,6 +4,7 @@
 //! file into `<DOC>` records, each of which becomes one document for the
 //! parse stage. Decoding and field mapping are the parse stage's job.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use copydesk_core::{base64, Document};
@@ -11,12 +12,152 @@ use copydesk_core::{base64, Document};
 use crate::error::{HostError, Result};
 
 /// A bundle to process: its id and files, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BundleInput {
     /// Bundle id (directory name).
     pub id: String,
     /// Files, sorted by path.
     pub files: Vec<PathBuf>,
+    /// JSON Lines records gathered by a bundle field, in file and line order.
+    pub records: Vec<RecordRef>,
+}
+
+/// Where one JSON Lines record is: file, byte range and line number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordRef {
+    /// The file.
+    pub path: PathBuf,
+    /// Byte offset of the line.
+    pub offset: u64,
+    /// Length of the line in bytes (without the newline).
+    pub len: usize,
+    /// 1-based line number.
+    pub line: u64,
+}
+
+impl BundleInput {
+    /// A bundle of whole files.
+    pub fn of_files(id: String, files: Vec<PathBuf>) -> Self {
+        BundleInput {
+            id,
+            files,
+            records: Vec::new(),
+        }
+    }
+}
+
+fn is_glob(path: &Path) -> bool {
+    path.to_string_lossy().contains(['*', '?', '['])
+}
+
+/// Finds the bundles of an input, by layout:
+/// - a glob pattern (`corpus/*/*.txt`): matched directories are bundles,
+///   matched files form one bundle per parent directory;
+/// - with `bundle_field`, JSON Lines input (a file, or the `.jsonl` files of a
+///   directory) is grouped into bundles by that field of each record (a
+///   record without it goes to the bundle named after its file); only the
+///   records' positions are kept in memory;
+/// - otherwise see [`discover`].
+pub fn discover_with(input: &Path, bundle_field: Option<&str>) -> Result<Vec<BundleInput>> {
+    if is_glob(input) {
+        let pattern = input.to_string_lossy();
+        let paths = glob::glob(&pattern)
+            .map_err(|e| HostError::Other(format!("input pattern `{pattern}`: {e}")))?;
+        let mut groups: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+        let mut bundles = Vec::new();
+        for p in paths.flatten().filter(|p| !hidden(p)) {
+            if p.is_dir() {
+                let mut files = Vec::new();
+                files_under(&p, &mut files)?;
+                bundles.push(BundleInput::of_files(name_of(&p), files));
+            } else if p.is_file() {
+                let parent = p.parent().map(name_of).unwrap_or_else(|| "input".into());
+                groups.entry(parent).or_default().push(p);
+            }
+        }
+        bundles.extend(groups.into_iter().map(|(id, mut files)| {
+            files.sort();
+            BundleInput::of_files(id, files)
+        }));
+        bundles.sort_by(|a, b| a.id.cmp(&b.id));
+        if bundles.is_empty() {
+            return Err(HostError::Other(format!(
+                "input pattern `{pattern}` matches nothing"
+            )));
+        }
+        return Ok(bundles);
+    }
+    let Some(field) = bundle_field else {
+        return discover(input);
+    };
+    let mut files = Vec::new();
+    if input.is_dir() {
+        files_under(input, &mut files)?;
+        files.retain(|p| p.extension().is_some_and(|e| e == "jsonl" || e == "ndjson"));
+    } else {
+        files.push(input.to_path_buf());
+    }
+    let mut groups: BTreeMap<String, Vec<RecordRef>> = BTreeMap::new();
+    for path in files {
+        let bytes = std::fs::read(&path).map_err(|e| HostError::io(&path, e))?;
+        let fallback = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "input".into());
+        let mut offset = 0usize;
+        for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            let start = offset;
+            offset += line.len() + 1;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let bundle = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line)
+                .ok()
+                .and_then(|m| {
+                    m.get(field).map(|v| {
+                        v.as_str()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| v.to_string())
+                    })
+                })
+                .map(|b| sanitize_id(&b))
+                .unwrap_or_else(|| fallback.clone());
+            groups.entry(bundle).or_default().push(RecordRef {
+                path: path.clone(),
+                offset: start as u64,
+                len: line.len(),
+                line: n as u64 + 1,
+            });
+        }
+    }
+    Ok(groups
+        .into_iter()
+        .map(|(id, records)| BundleInput {
+            id,
+            files: Vec::new(),
+            records,
+        })
+        .collect())
+}
+
+/// A bundle id usable as a directory name.
+fn sanitize_id(id: &str) -> String {
+    let clean: String = id
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let clean = clean.trim_start_matches('.').to_string();
+    if clean.is_empty() {
+        "_".into()
+    } else {
+        clean
+    }
 }
 
 fn hidden(path: &Path) -> bool {
@@ -64,6 +205,7 @@ pub fn discover(input: &Path) -> Result<Vec<BundleInput>> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "input".into());
         return Ok(vec![BundleInput {
+            records: Vec::new(),
             id,
             files: vec![input.to_path_buf()],
         }]);
@@ -78,6 +220,7 @@ pub fn discover(input: &Path) -> Result<Vec<BundleInput>> {
     let direct: Vec<PathBuf> = entries.iter().filter(|p| p.is_file()).cloned().collect();
     if !direct.is_empty() {
         bundles.push(BundleInput {
+            records: Vec::new(),
             id: name_of(input),
             files: direct,
         });
@@ -86,6 +229,7 @@ pub fn discover(input: &Path) -> Result<Vec<BundleInput>> {
         let mut files = Vec::new();
         files_under(dir, &mut files)?;
         bundles.push(BundleInput {
+            records: Vec::new(),
             id: name_of(dir),
             files,
         });

@@ -152,7 +152,8 @@ impl Plan {
         // Pass 4: the environment.
         if check_env {
             let input = source.resolve(&source.file.input.path);
-            if !input.exists() {
+            let pattern = input.to_string_lossy().contains(['*', '?', '[']);
+            if !pattern && !input.exists() {
                 errors.push(format!(
                     "{}: input `{}` does not exist",
                     source.path.display(),

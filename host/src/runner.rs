@@ -25,7 +25,7 @@ use tokio::sync::{mpsc, Semaphore};
 use crate::config::{Format, OnError};
 use crate::error::{HostError, Result};
 use crate::html::IndexEntry;
-use crate::input::{dedupe_ids, discover, documents_of, BundleInput};
+use crate::input::{dedupe_ids, discover_with, documents_of, BundleInput, RecordRef};
 use crate::manifest::{remove_stale_temporaries, Fnv, Manifest, Record};
 use crate::output::{bundle_json, documents_jsonl, errors_jsonl, write_atomic, ErrorRecord};
 use crate::pipeline::{ActiveStage, Plan};
@@ -52,6 +52,8 @@ pub struct RunOptions {
     pub format: String,
     /// JSON Lines id field.
     pub id_field: String,
+    /// JSON Lines field naming each record's bundle.
+    pub bundle_field: Option<String>,
     /// Keep finished bundles in [`RunStats::kept`] instead of writing files.
     pub in_memory: bool,
     /// Skip bundles the output directory's manifest lists as done with the
@@ -77,6 +79,7 @@ impl RunOptions {
             formats: file.output.formats.clone(),
             format: file.input.format.clone(),
             id_field: file.input.id_field.clone(),
+            bundle_field: file.input.bundle_field.clone(),
             in_memory: false,
             resume: false,
             progress: false,
@@ -176,7 +179,7 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
         .build()
         .map_err(|e| HostError::Other(format!("cannot start the runtime: {e}")))?;
     let stages = plan.instantiate()?;
-    let bundles = discover(&options.input)?;
+    let bundles = discover_with(&options.input, options.bundle_field.as_deref())?;
     let (mut manifest, done) = if options.in_memory {
         (None, HashMap::new())
     } else {
@@ -465,8 +468,89 @@ async fn read_documents(
             }),
         }
     }
+    if !input.records.is_empty() {
+        let records = input.records.clone();
+        let bundle = input.id.clone();
+        let id_field = shared.id_field.clone();
+        let read =
+            tokio::task::spawn_blocking(move || read_records(&bundle, &records, &id_field)).await;
+        match read {
+            Ok((more, more_errors, h)) => {
+                hash.write(h.as_bytes());
+                docs.extend(more);
+                errors.extend(more_errors);
+            }
+            Err(e) => errors.push(record(
+                &input.id,
+                None,
+                "input",
+                None,
+                format!("reading records failed: {e}"),
+                false,
+            )),
+        }
+    }
     dedupe_ids(&mut docs);
     (docs, hash.hex())
+}
+
+/// Reads JSON Lines records by position (the bundle-field layout).
+fn read_records(
+    bundle: &str,
+    records: &[RecordRef],
+    id_field: &str,
+) -> (Vec<Document>, Vec<ErrorRecord>, String) {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    let mut hash = Fnv::default();
+    let mut open: Option<(PathBuf, std::fs::File)> = None;
+    for r in records {
+        if open.as_ref().map(|(p, _)| p != &r.path).unwrap_or(true) {
+            match std::fs::File::open(&r.path) {
+                Ok(f) => open = Some((r.path.clone(), f)),
+                Err(e) => {
+                    errors.push(ErrorRecord {
+                        bundle: bundle.into(),
+                        doc: None,
+                        file: Some(r.path.display().to_string()),
+                        stage: "input".into(),
+                        plugin: None,
+                        message: format!("cannot read the file: {e}"),
+                        panic: false,
+                    });
+                    continue;
+                }
+            }
+        }
+        let (_, file) = open.as_mut().expect("opened above");
+        let mut line = vec![0u8; r.len];
+        if let Err(e) = file
+            .seek(SeekFrom::Start(r.offset))
+            .and_then(|_| file.read_exact(&mut line))
+        {
+            errors.push(ErrorRecord {
+                bundle: bundle.into(),
+                doc: None,
+                file: Some(format!("{}:{}", r.path.display(), r.line)),
+                stage: "input".into(),
+                plugin: None,
+                message: format!("cannot read the record: {e}"),
+                panic: false,
+            });
+            continue;
+        }
+        hash.write(&line);
+        let mut found = documents_of(bundle, None, &r.path, &line, "jsonl", id_field);
+        for d in &mut found {
+            d.source.record = Some(r.line);
+            if d.id.ends_with(":1") {
+                d.id = format!("{}:{}", d.id.trim_end_matches(":1"), r.line);
+            }
+        }
+        docs.extend(found);
+    }
+    (docs, errors, hash.hex())
 }
 
 fn common_root(files: &[PathBuf]) -> Option<PathBuf> {
