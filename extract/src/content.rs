@@ -689,7 +689,7 @@ pub fn extract_content(dom: &Dom, title: Option<&str>) -> Content {
                 true
             } else if dom.tag(s) == Some(tag::P) || matches!(nodes[si].data, Data::Text(_)) {
                 let l = live_len[si];
-                (l > 80 && ld < 0.25)
+                (l > 65 && ld < 0.25)
                     || (l > 0 && ld == 0.0 && {
                         let t = dom.raw_text(s);
                         let t = t.trim_end();
@@ -698,7 +698,7 @@ pub fn extract_content(dom: &Dom, title: Option<&str>) -> Content {
             } else {
                 // A wrapper of paragraphs (a lead or a continuation).
                 let l = live_len[si];
-                l > 80 && ld < 0.2 && p_len[si] * 10 >= l * 7 && p_len[si] <= l + l / 2
+                l > 50 && ld < 0.2 && p_len[si] * 10 >= l * 7 && p_len[si] <= l + l / 2
             };
             if keep {
                 roots.push(s);

@@ -446,3 +446,56 @@ fn pathological_patterns_stay_linear() {
         drop(a);
     }
 }
+
+#[test]
+fn generic_layouts() {
+    // Old table layout, <br>-separated text, no paragraphs.
+    let html = r#"<html><body><table><tr><td class="nav"><a href=/>Home</a> | <a href=/n>News</a></td></tr>
+<tr><td width=600><font size=2><b>Town council approves budget</b><br><br>
+The town council on Monday approved a budget of $3 million, after a long debate about roads, schools and the library.<br><br>
+Council member Jane Roe said the vote, which passed 5-2, was "a compromise that nobody loves, but everyone can live with."<br><br>
+The budget takes effect in July.</font></td><td width=200><a href=/a>Other story one</a><br><a href=/b>Other story two</a></td></tr></table>
+<div class="copyright">© 2019 Town Paper</div></body></html>"#;
+    let body = extract(html).body();
+    assert!(
+        body.contains("The town council on Monday approved"),
+        "{body}"
+    );
+    assert!(body.ends_with("The budget takes effect in July."), "{body}");
+    assert!(
+        !body.contains("Other story")
+            && !body.contains("Home")
+            && !body.contains("2019 Town Paper"),
+        "{body}"
+    );
+
+    // Lead paragraph in its own wrapper before the main text, an ad between,
+    // a list inside, a link list after.
+    let html = r#"<html><body><div class="wrapper"><div class="main"><div class="story">
+<div class="lead"><p>Lead paragraph of the story, with commas, names, and the key facts that matter most.</p></div>
+<div class="inline-ad"><p>Advertisement</p></div>
+<div class="text"><p>Second paragraph continues the report, quoting officials, who said things.</p>
+<p>Things to know:</p><ul><li>First point about the matter at hand.</li><li>Second point, also important to readers.</li></ul>
+<p>Final paragraph closes the story, with a last quote from a resident of the town.</p></div>
+</div><div class="more"><h3>More stories</h3><ul><li><a href=/1>Headline one here for more</a></li><li><a href=/2>Headline two here for more</a></li></ul></div></div></div></body></html>"#;
+    let a = extract(html);
+    let body = a.body();
+    assert!(body.starts_with("Lead paragraph of the story"), "{body}");
+    assert!(
+        body.ends_with("a last quote from a resident of the town."),
+        "{body}"
+    );
+    assert!(
+        !body.contains("Advertisement")
+            && !body.contains("More stories")
+            && !body.contains("Headline one"),
+        "{body}"
+    );
+    assert_eq!(
+        a.blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::ListItem)
+            .count(),
+        2
+    );
+}
