@@ -147,15 +147,15 @@ const STYLE: &str = r#"
   --quote: rgba(66, 133, 244, .25); --src: rgba(171, 71, 188, .25); }
 * { box-sizing: border-box; }
 html { font-size: 17px; }
-body { margin: 0 auto; max-width: 52rem; padding: 2rem 1.25rem 4rem; color: var(--ink);
+body { margin: 0 auto; max-width: 60rem; padding: 2rem 1.25rem 4rem; color: var(--ink);
   background: #fff; font-family: Georgia, "Iowan Old Style", "Times New Roman", serif;
   line-height: 1.6; }
 h1, h2, h3, th, .meta, table, nav, .label { font-family: system-ui, -apple-system, "Segoe UI",
   Roboto, "Helvetica Neue", Arial, sans-serif; }
-h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 .4rem; overflow-wrap: anywhere; }
+h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 .4rem; overflow-wrap: break-word; }
 h2 { font-size: 1.3rem; margin: 2.4rem 0 .8rem; padding-bottom: .25rem;
   border-bottom: 1px solid var(--rule); }
-h3 { font-size: 1.05rem; margin: 2rem 0 .3rem; overflow-wrap: anywhere; }
+h3 { font-size: 1.05rem; margin: 2rem 0 .3rem; overflow-wrap: break-word; }
 .meta { color: var(--muted); font-size: .85rem; margin: 0 0 .5rem; }
 a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
@@ -163,7 +163,10 @@ a:hover { text-decoration: underline; }
 .brief sup a, sup.cite a { font-family: system-ui, sans-serif; font-size: .72rem; font-weight: 600; }
 table { width: 100%; border-collapse: collapse; font-size: .84rem; line-height: 1.4; margin: .5rem 0; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid var(--rule);
-  overflow-wrap: anywhere; }
+  overflow-wrap: break-word; }
+td.mid { min-width: 8rem; }
+td.wide { min-width: 16rem; }
+.brief, .doc p, .doc .meta { max-width: 44rem; }
 th { font-weight: 600; color: var(--muted); border-bottom: 2px solid var(--rule); }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 ul { padding-left: 1.2rem; }
@@ -176,7 +179,7 @@ mark.src { background: var(--src); }
 mark:target { outline: 2px solid var(--accent); outline-offset: 1px; }
 .legend mark { padding: 0 .3rem; }
 .doc { margin-top: 2.5rem; }
-.doc p { margin: 0 0 .9rem; white-space: pre-line; overflow-wrap: anywhere; }
+.doc p { margin: 0 0 .9rem; white-space: pre-line; overflow-wrap: break-word; }
 .label { font-size: .8rem; font-weight: 600; color: var(--muted); margin-right: .4rem; }
 .flag { color: #b3261e; font-weight: 600; }
 del { background: rgba(234, 67, 53, .18); text-decoration: line-through; }
@@ -629,7 +632,7 @@ pub fn render_bundle(bundle: &Bundle) -> String {
             };
             let _ = writeln!(
                 out,
-                "<tr><td class=\"num\">{qn}</td><td>“{}”</td><td>{}</td><td>{}</td><td>{source}</td><td>{fidelity}</td></tr>",
+                "<tr><td class=\"num\">{qn}</td><td class=\"wide\">“{}”</td><td>{}</td><td class=\"mid\">{}</td><td class=\"mid\">{source}</td><td class=\"wide\">{fidelity}</td></tr>",
                 escape(&excerpt(&quote.text, 300)),
                 escape(quote.speaker.as_deref().unwrap_or("unknown")),
                 carried.join("<br>"),
