@@ -99,19 +99,31 @@ pub fn discover_with(input: &Path, bundle_field: Option<&str>) -> Result<Vec<Bun
     }
     let mut groups: BTreeMap<String, Vec<RecordRef>> = BTreeMap::new();
     for path in files {
-        let bytes = std::fs::read(&path).map_err(|e| HostError::io(&path, e))?;
+        use std::io::BufRead;
+        let file = std::fs::File::open(&path).map_err(|e| HostError::io(&path, e))?;
+        let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
         let fallback = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "input".into());
-        let mut offset = 0usize;
-        for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let (mut offset, mut n) = (0u64, 0u64);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            let read = reader
+                .read_until(b'\n', &mut line)
+                .map_err(|e| HostError::io(&path, e))?;
+            if read == 0 {
+                break;
+            }
             let start = offset;
-            offset += line.len() + 1;
-            if line.iter().all(u8::is_ascii_whitespace) {
+            offset += read as u64;
+            n += 1;
+            let body = line.strip_suffix(b"\n").unwrap_or(&line);
+            if body.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let bundle = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line)
+            let bundle = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body)
                 .ok()
                 .and_then(|m| {
                     m.get(field).map(|v| {
@@ -124,9 +136,9 @@ pub fn discover_with(input: &Path, bundle_field: Option<&str>) -> Result<Vec<Bun
                 .unwrap_or_else(|| fallback.clone());
             groups.entry(bundle).or_default().push(RecordRef {
                 path: path.clone(),
-                offset: start as u64,
-                len: line.len(),
-                line: n as u64 + 1,
+                offset: start,
+                len: body.len(),
+                line: n,
             });
         }
     }

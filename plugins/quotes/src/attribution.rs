@@ -61,8 +61,13 @@ fn tokens(s: &str) -> Vec<Tok<'_>> {
             let mut w = &s[i..end];
             // trailing dots belong to the word only for abbreviations
             let mut trailing = "";
-            while w.ends_with(['\'', '’', '-']) {
-                w = &w[..w.len() - 1];
+            while let Some(last) = w
+                .chars()
+                .next_back()
+                .filter(|c| matches!(c, '\'' | '’' | '-'))
+            {
+                // `’` is three bytes: trim by the character's length.
+                w = &w[..w.len() - last.len_utf8()];
             }
             if w.ends_with('.') {
                 let base = w.trim_end_matches('.');
@@ -691,6 +696,16 @@ pub fn label_names(label: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_trim_multibyte_closing_quotes() {
+        // Found by the batch benchmark: `’` after a word used to be cut mid-character.
+        let t: Vec<&str> = tokens("they told them.’ Then")
+            .iter()
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(t, ["they", "told", "them", ".", "’", "Then"]);
+    }
 
     fn named(a: Attribution) -> String {
         match a {
