@@ -200,3 +200,39 @@ fn summarize_prints_a_brief() {
         "{stdout}"
     );
 }
+
+#[test]
+fn ordered_stages_see_bundles_in_input_order_for_any_job_count() {
+    let dir = temp_dir("ordered");
+    for i in 0..12 {
+        let d = dir.join("in").join(format!("b{i:02}"));
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(
+            d.join("a.txt"),
+            format!("Story {i}\n\nOfficials said on Monday that story {i} was filed.\n"),
+        )
+        .unwrap();
+    }
+    pipeline(&dir, "[input]\npath = \"in\"\n[output]\nformats = [\"json\"]\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"faulty\"\nstage = \"counter\"\n");
+    for jobs in ["1", "4"] {
+        let out = copydesk(
+            &dir,
+            &[
+                "run",
+                "pipeline.toml",
+                "--jobs",
+                jobs,
+                "--output",
+                &format!("out-{jobs}"),
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out).1);
+        for i in 0..12 {
+            let bundle = json(&dir.join(format!("out-{jobs}/b{i:02}/bundle.json")));
+            assert_eq!(
+                bundle["ext"]["faulty"]["seen_before"], i,
+                "--jobs {jobs}: bundle {i} was not called in input order"
+            );
+        }
+    }
+}

@@ -17,15 +17,25 @@ fn json_lines_grouped_by_a_bundle_field() {
     std::fs::write(dir.join("corpus.jsonl"), lines.join("\n") + "\n").unwrap();
     pipeline(&dir, "[input]\npath = \"corpus.jsonl\"\nbundle_field = \"story\"\n[[stage]]\nplugin = \"parse\"\n");
     let out = copydesk(&dir, &["run"]);
-    assert_eq!(out.status.code(), Some(1), "the bad line is an error: {}", text(&out).1);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the bad line is an error: {}",
+        text(&out).1
+    );
     for (story, n) in [("alpha", 3), ("beta", 3), ("gamma", 3)] {
         let docs = jsonl(&dir.join("out").join(story).join("documents.jsonl"));
         assert_eq!(docs.len(), n, "{story}");
-        assert!(docs.iter().all(|d| d["text"].as_str().unwrap().contains(story)));
+        assert!(docs
+            .iter()
+            .all(|d| d["text"].as_str().unwrap().contains(story)));
     }
     let errors = jsonl(&dir.join("out/errors.jsonl"));
     assert_eq!(errors.len(), 1);
-    assert!(errors[0]["message"].as_str().unwrap().contains("line 5"), "{errors:?}");
+    assert!(
+        errors[0]["message"].as_str().unwrap().contains("line 5"),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -39,7 +49,10 @@ fn glob_patterns_and_trec_files_with_many_records() {
         std::fs::write(dir.join("in").join(b).join("wire.sgml"), trec).unwrap();
         std::fs::write(dir.join("in").join(b).join("notes.md"), "not matched").unwrap();
     }
-    pipeline(&dir, "[input]\npath = \"in/*/*.sgml\"\n[[stage]]\nplugin = \"parse\"\n");
+    pipeline(
+        &dir,
+        "[input]\npath = \"in/*/*.sgml\"\n[[stage]]\nplugin = \"parse\"\n",
+    );
     let out = copydesk(&dir, &["run"]);
     assert!(out.status.success(), "{}", text(&out).1);
     for b in ["one", "two"] {

@@ -109,7 +109,9 @@ fn killed_at_any_moment_and_resumed_gives_identical_output() {
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill(); // SIGKILL on Unix
         let _ = child.wait();
-        let done = std::fs::read_to_string(dir.join(&out).join(".copydesk-manifest.jsonl")).map(|m| m.lines().count()).unwrap_or(0);
+        let done = std::fs::read_to_string(dir.join(&out).join(".copydesk-manifest.jsonl"))
+            .map(|m| m.lines().count())
+            .unwrap_or(0);
         partial.push(done);
         let resumed = run(&dir, &out, &["--resume"]);
         assert!(resumed.status.success(), "{}", text(&resumed).1);

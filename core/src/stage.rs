@@ -202,6 +202,13 @@ pub struct StageSpec {
     /// Capabilities it provides (`text`, `duplicates`, `summary`, `quotes`).
     #[serde(default)]
     pub provides: Vec<String>,
+    /// Option values that make this (bundle) stage *ordered*: when every
+    /// listed option has the given value, the host calls the stage on one
+    /// bundle at a time, in input order, so that it may keep state across
+    /// bundles (corpus-wide dedup) and still give the same result for any
+    /// `--jobs`. Empty: never ordered.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub ordered_when: serde_json::Map<String, Value>,
 }
 
 impl StageSpec {
@@ -214,6 +221,7 @@ impl StageSpec {
             options: Vec::new(),
             requires: Vec::new(),
             provides: Vec::new(),
+            ordered_when: serde_json::Map::new(),
         }
     }
     /// Adds an option.
@@ -225,6 +233,16 @@ impl StageSpec {
     pub fn requires(mut self, capability: &str) -> Self {
         self.requires.push(capability.into());
         self
+    }
+    /// Declares that the stage is ordered when option `name` has `value`
+    /// (see [`StageSpec::ordered_when`]).
+    pub fn ordered_when(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.ordered_when.insert(name.into(), value.into());
+        self
+    }
+    /// True when these checked options make the stage ordered.
+    pub fn is_ordered(&self, options: &Map<String, Value>) -> bool {
+        !self.ordered_when.is_empty() && self.ordered_when.iter().all(|(k, v)| options.get(k) == Some(v))
     }
     /// Declares a provided capability.
     pub fn provides(mut self, capability: &str) -> Self {

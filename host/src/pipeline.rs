@@ -41,6 +41,8 @@ pub struct ActiveStage {
     pub name: String,
     /// The instance.
     pub instance: StageInstance,
+    /// Called on one bundle at a time, in input order (see `StageSpec::ordered_when`).
+    pub ordered: bool,
 }
 
 fn pick_stage<'a>(
@@ -184,6 +186,8 @@ impl Plan {
                 Ok(ActiveStage {
                     name: s.name.clone(),
                     instance: s.plugin.create(&s.spec.name, &s.options)?,
+                    ordered: s.spec.kind == copydesk_core::StageKind::Bundle
+                        && s.spec.is_ordered(&s.options),
                 })
             })
             .collect()

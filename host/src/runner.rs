@@ -20,7 +20,7 @@ use copydesk_core::abi::{DocResult, Response};
 use copydesk_core::{Bundle, Document, StageKind};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::{mpsc, watch, Semaphore};
 
 use crate::config::{Format, OnError};
 use crate::error::{HostError, Result};
@@ -145,6 +145,34 @@ struct Shared {
     on_error: OnError,
     config_hash: String,
     done: HashMap<String, Record>,
+    /// For each ordered stage, the sequence number of the bundle whose turn it is.
+    turns: Vec<Option<watch::Sender<u64>>>,
+}
+
+impl Shared {
+    /// Waits until bundle `seq` may call ordered stage `index`.
+    async fn wait_turn(&self, index: usize, seq: u64) {
+        if let Some(turn) = &self.turns[index] {
+            let mut rx = turn.subscribe();
+            let _ = rx.wait_for(|n| *n == seq).await;
+        }
+    }
+    /// Hands ordered stage `index` to the next bundle.
+    fn end_turn(&self, index: usize) {
+        if let Some(turn) = &self.turns[index] {
+            turn.send_modify(|n| *n += 1);
+        }
+    }
+    /// Passes every ordered stage from `from` on without calling it (a bundle
+    /// that stopped early or was finished by an earlier run).
+    async fn pass_turns(&self, from: usize, seq: u64) {
+        for index in from..self.stages.len() {
+            if self.turns[index].is_some() {
+                self.wait_turn(index, seq).await;
+                self.end_turn(index);
+            }
+        }
+    }
 }
 
 enum Outcome {
@@ -187,6 +215,18 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
         let (m, done) = Manifest::open(&options.output, options.resume)?;
         (Some(m), done)
     };
+    let turns: Vec<Option<watch::Sender<u64>>> = stages
+        .iter()
+        .map(|s| s.ordered.then(|| watch::channel(0u64).0))
+        .collect();
+    // An ordered stage keeps state across bundles: skipping finished bundles
+    // would change what it sees, so a resumed run redoes every bundle.
+    let done = if turns.iter().any(Option::is_some) && !done.is_empty() {
+        tracing::warn!("the pipeline has an ordered stage (e.g. corpus-wide dedup): --resume redoes every bundle");
+        HashMap::new()
+    } else {
+        done
+    };
     let shared = Arc::new(Shared {
         times: Mutex::new(vec![Duration::ZERO; stages.len()]),
         stages,
@@ -197,6 +237,7 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
         stop: AtomicBool::new(false),
         on_error: options.on_error,
         config_hash: config_hash(plan, options),
+        turns,
         done,
     });
     let progress = if options.progress && std::io::stderr().is_terminal() {
@@ -286,11 +327,11 @@ async fn drive(
     let producer = {
         let shared = Arc::clone(&shared);
         tokio::spawn(async move {
-            for input in bundles {
+            for (seq, input) in bundles.into_iter().enumerate() {
                 if shared.stop.load(Ordering::SeqCst) {
                     break;
                 }
-                let handle = tokio::spawn(process_bundle(Arc::clone(&shared), input));
+                let handle = tokio::spawn(process_bundle(Arc::clone(&shared), input, seq as u64));
                 if tx.send(handle).await.is_err() {
                     break;
                 }
@@ -563,11 +604,12 @@ fn common_root(files: &[PathBuf]) -> Option<PathBuf> {
     Some(root)
 }
 
-async fn process_bundle(shared: Arc<Shared>, input: BundleInput) -> Outcome {
+async fn process_bundle(shared: Arc<Shared>, input: BundleInput, seq: u64) -> Outcome {
     let mut errors = Vec::new();
     let (documents, input_hash) = read_documents(&shared, &input, &mut errors).await;
     if let Some(record) = shared.done.get(&input.id) {
         if record.input_hash == input_hash && record.config_hash == shared.config_hash {
+            shared.pass_turns(0, seq).await;
             return Outcome::Done(record.clone());
         }
     }
@@ -576,19 +618,29 @@ async fn process_bundle(shared: Arc<Shared>, input: BundleInput) -> Outcome {
         documents,
         ..Bundle::default()
     };
-    for index in 0..shared.stages.len() {
+    let mut next = 0;
+    while next < shared.stages.len() {
         if shared.stop.load(Ordering::SeqCst) {
             break;
         }
+        let index = next;
+        next += 1;
         let kind = shared.stages[index].instance.kind();
         bundle = match kind {
             StageKind::Document => run_document_stage(&shared, index, bundle, &mut errors).await,
-            StageKind::Bundle => run_bundle_stage(&shared, index, bundle, &mut errors).await,
+            StageKind::Bundle => {
+                shared.wait_turn(index, seq).await;
+                let out = run_bundle_stage(&shared, index, bundle, &mut errors).await;
+                shared.end_turn(index);
+                out
+            }
         };
         if !errors.is_empty() && shared.on_error == OnError::Fail {
             break;
         }
     }
+    // Stages not reached still get their turn passed on, or later bundles would wait forever.
+    shared.pass_turns(next, seq).await;
     Outcome::Ran {
         bundle,
         errors,

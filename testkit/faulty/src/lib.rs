@@ -50,6 +50,22 @@ impl BundleStage for BundlePanic {
     }
 }
 
+/// Counts the bundles it has seen: with `ordered = true` the host calls it in
+/// input order, so bundle k sees k earlier bundles whatever `--jobs` is.
+struct Counter(std::sync::atomic::AtomicUsize);
+
+impl BundleStage for Counter {
+    fn process(&self, mut bundle: Bundle) -> Result<Bundle, StageError> {
+        let seen = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        // Linger a little so that unordered calls would overlap.
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        bundle
+            .ext
+            .insert("faulty".into(), serde_json::json!({ "seen_before": seen }));
+        Ok(bundle)
+    }
+}
+
 /// The plugin.
 pub struct FaultyPlugin;
 
@@ -86,6 +102,18 @@ impl Plugin for FaultyPlugin {
                 "Returns documents unchanged (for the ABI benchmark).",
             ),
             StageSpec::new("bundle-panic", StageKind::Bundle, "Panics on every bundle."),
+            StageSpec::new(
+                "counter",
+                StageKind::Bundle,
+                "Counts the bundles seen before each one (state across bundles).",
+            )
+            .option(OptionSpec::new(
+                "ordered",
+                OptionType::Boolean,
+                true,
+                "Ask the host for input order.",
+            ))
+            .ordered_when("ordered", true),
         ]
     }
 
@@ -98,6 +126,7 @@ impl Plugin for FaultyPlugin {
             })),
             "passthrough" => Ok(Stage::document(PassThrough)),
             "bundle-panic" => Ok(Stage::bundle(BundlePanic)),
+            "counter" => Ok(Stage::bundle(Counter(Default::default()))),
             other => Err(StageError::new(format!("no stage `{other}`"))),
         }
     }
