@@ -12,10 +12,17 @@
 //!    weight grows with the number of documents that report it (source
 //!    agreement: a second outlet counts fully, a second story from the same
 //!    outlet half), with how early it comes in each (lead position), and
-//!    with its overlap with the `focus`, if one is given.
+//!    with its overlap with the `focus`, if one is given. Each focus word
+//!    is also a concept of its own (covered once, weighted by the number of
+//!    documents using it; narrative lines weigh half the title line), and so
+//!    is each word found in the headlines of at least two sources: what the
+//!    outlets agree the story is about is an implicit information need,
+//!    weighted like a narrative line, with or without a `focus`.
 //! 3. The summary maximises the total weight of the concepts it covers
 //!    under the word budget: greedy by gain per word, then local search
-//!    (swap one sentence for another, refill). A concept counts once, which
+//!    (take out one or two chosen sentences, put in the best partner,
+//!    refill; kept only if the covered weight rises, so a longer sentence
+//!    carrying more agreed concepts can replace two short ones). A concept counts once, which
 //!    is the redundancy control; on top of that, no two sentences whose
 //!    content words overlap by more than half are taken together.
 //!
@@ -86,7 +93,7 @@ impl SummaryOptions {
         let d = SummaryOptions::default();
         vec![
             OptionSpec::new("words", OptionType::Integer, d.words as i64, "Word budget (whitespace-separated words). The summary never exceeds it; sentences are never cut."),
-            OptionSpec::optional("focus", OptionType::String, "An information need (question or topic description); sentences that answer it are favoured."),
+            OptionSpec::optional("focus", OptionType::String, "An information need (question or topic description); its content words (not how-to-answer words such as `describe`, `include`, `information`) weight the concepts that contain them and count as concepts of their own; lines after the first weigh half. Headline words shared by two sources count likewise, with or without a focus."),
             OptionSpec::new("order", OptionType::String, "chronological", "Sentence order: `chronological` (publication date, then position) or `salience` (most important first).")
                 .choices(&["chronological", "salience"]),
             OptionSpec::new("min_sentence_words", OptionType::Integer, d.min_sentence_words as i64, "Sentences with fewer words are not used."),
@@ -377,6 +384,8 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
         doc: usize,
         spans: Vec<Span>,
         tokens: Vec<Vec<u32>>,
+        /// The headline's tokens: they name implicit focus words, never a candidate.
+        title: Vec<u32>,
     }
     let mut docs: Vec<DocSents> = Vec::with_capacity(sources.len());
     for &di in &sources {
@@ -386,10 +395,16 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
             .iter()
             .map(|s| vocab.tokens(d.span_text(*s)))
             .collect();
+        let title = d
+            .title
+            .as_deref()
+            .map(|t| vocab.tokens(t))
+            .unwrap_or_default();
         docs.push(DocSents {
             doc: di,
             spans,
             tokens,
+            title,
         });
     }
     let stop = vocab.stop.clone();
@@ -487,10 +502,10 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
 
     // focus: boost concepts that share stems with the information need
     let mut focus_concept: HashMap<u32, u32> = HashMap::new();
+    let mut focus_w: HashMap<u32, f64> = HashMap::new();
     if let Some(focus) = opts.focus.as_deref() {
-        let mut focus_w: HashMap<u32, f64> = HashMap::new();
         for (li, line) in focus.lines().filter(|l| !l.trim().is_empty()).enumerate() {
-            let fw = if li == 0 { 1.0 } else { 0.5 };
+            let fw = if li == 0 { 1.0 } else { NARRATIVE };
             for w in copydesk_text::words(line) {
                 let f = copydesk_text::fold(w.text);
                 if is_stopword(&f) || QUERY_WORDS.contains(&f.as_str()) || f.chars().count() < 2 {
@@ -501,10 +516,38 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
                 *e = e.max(fw);
             }
         }
+    }
+    // headlines: a word in the headlines of at least two sources is what the
+    // outlets agree the story is about, an implicit information need that
+    // weighs like a narrative line of a topic
+    let mut word_w: HashMap<u32, f64> = focus_w.clone();
+    {
+        let mut in_titles: HashMap<u32, usize> = HashMap::new();
+        for ds in &docs {
+            let mut t: Vec<u32> = ds
+                .title
+                .iter()
+                .copied()
+                .filter(|&t| !stop[t as usize])
+                .collect();
+            t.sort_unstable();
+            t.dedup();
+            for id in t {
+                *in_titles.entry(id).or_insert(0) += 1;
+            }
+        }
+        for (id, n) in in_titles {
+            if n >= 2 {
+                let e = word_w.entry(id).or_insert(0.0);
+                *e = e.max(NARRATIVE);
+            }
+        }
+    }
+    {
         // each focus word is also a concept of its own (covered once), weighted
         // by how many documents use it: the summary should touch every aspect
         // of the information need the documents talk about
-        let mut focus_ids: Vec<u32> = focus_w.keys().copied().collect();
+        let mut focus_ids: Vec<u32> = word_w.keys().copied().collect();
         focus_ids.sort_unstable();
         for &f in &focus_ids {
             let docs_with = docs
@@ -513,7 +556,7 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
                 .count();
             if docs_with >= min_support as usize {
                 focus_concept.insert(f, weight.len() as u32);
-                weight.push(FOCUS_WORD * focus_w[&f] * docs_with as f64);
+                weight.push(FOCUS_WORD * word_w[&f] * docs_with as f64);
             }
         }
         if !focus_w.is_empty() {
@@ -741,6 +784,8 @@ const SAME_OUTLET: f64 = 0.5;
 const FOCUS_WORD: f64 = 2.0;
 /// A bigram with focus words weighs `1 + FOCUS_BIGRAM * (focus weights of its words)` times more.
 const FOCUS_BIGRAM: f64 = 1.0;
+/// Weight of a focus word from the narrative (the lines after a topic's title), relative to the title's.
+const NARRATIVE: f64 = 0.5;
 
 struct State<'a> {
     cands: &'a [Cand],
@@ -847,37 +892,53 @@ fn optimise(cands: &[Cand], weight: &[f64], budget: usize) -> Vec<(usize, f64)> 
     partners.truncate(150);
     for _round in 0..10 {
         let mut improved = false;
+        // moves: take out one chosen sentence, or two (so that a longer
+        // sentence carrying more of the agreed concepts can come in), put in
+        // the partner with the largest gain, refill greedily; kept only when
+        // the total covered weight rises
         let selected = st.selected.clone();
-        for s in selected {
-            if !st.selected.contains(&s) {
+        let mut moves: Vec<Vec<usize>> = selected.iter().map(|&s| vec![s]).collect();
+        for (a, &s) in selected.iter().enumerate() {
+            for &s2 in &selected[a + 1..] {
+                moves.push(vec![s, s2]);
+            }
+        }
+        for out in moves {
+            if !out.iter().all(|s| st.selected.contains(s)) {
                 continue;
             }
-            let loss = st.loss(s);
             let before = st.value();
-            st.remove(s);
+            let saved = st.selected.clone();
+            let mut loss = 0.0;
+            for &s in &out {
+                loss += st.loss(s);
+                st.remove(s);
+            }
             let mut best: Option<(f64, usize)> = None;
             for &t in &partners {
-                if t == s || st.used + cands[t].words > budget || !st.compatible(t, None) {
+                if out.contains(&t) || st.used + cands[t].words > budget || !st.compatible(t, None)
+                {
                     continue;
                 }
                 let g = st.gain(t);
-                if g > loss + 1e-9 && best.map_or(true, |(b, _)| g > b) {
+                if (out.len() > 1 || g > loss + 1e-9) && best.map_or(true, |(b, _)| g > b) {
                     best = Some((g, t));
                 }
             }
-            match best {
-                Some((_, t)) => {
-                    st.add(t);
-                    st.fill();
-                    if st.value() > before + 1e-9 {
-                        improved = true;
-                    } else {
-                        // cannot happen (gain > loss), but stay safe
-                        st.remove(t);
-                        st.add(s);
-                    }
+            if let Some((_, t)) = best {
+                st.add(t);
+                st.fill();
+                if st.value() > before + 1e-9 {
+                    improved = true;
+                    continue;
                 }
-                None => st.add(s),
+            }
+            // undo
+            for s in st.selected.clone() {
+                st.remove(s);
+            }
+            for s in saved {
+                st.add(s);
             }
         }
         if !improved {
