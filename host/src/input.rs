@@ -362,33 +362,12 @@ pub fn documents_of(
         )],
         Container::JsonLines => {
             let base = stem_id(bundle, bundle_root, path);
-            let mut docs = Vec::new();
-            for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
-                let line_no = n as u64 + 1;
-                if line.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                let id = serde_json::from_slice::<serde_json::Value>(line)
-                    .ok()
-                    .and_then(|v| {
-                        v.get(id_field).map(|id| {
-                            id.as_str()
-                                .map(str::to_owned)
-                                .unwrap_or_else(|| id.to_string())
-                        })
-                    })
-                    .map(|id| format!("{bundle}/{id}"))
-                    .unwrap_or_else(|| format!("{base}:{line_no}"));
-                docs.push(unparsed(
-                    id,
-                    bundle,
-                    path,
-                    line,
-                    Some("jsonl"),
-                    Some(line_no),
-                ));
-            }
-            docs
+            bytes
+                .split(|&b| b == b'\n')
+                .enumerate()
+                .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
+                .map(|(n, line)| jsonl_record(bundle, &base, path, line, n as u64 + 1, id_field))
+                .collect()
         }
         Container::Trec => {
             let text = String::from_utf8_lossy(bytes);
@@ -421,6 +400,36 @@ pub fn documents_of(
                 .collect()
         }
     }
+}
+
+/// One JSON Lines record as an unparsed document: its id is
+/// `<bundle>/<id field>`, or `<base>:<line>` when the record has none (or
+/// is not JSON: the parse stage reports that, with the line number).
+pub fn jsonl_record(
+    bundle: &str,
+    base: &str,
+    path: &Path,
+    line: &[u8],
+    line_no: u64,
+    id_field: &str,
+) -> Document {
+    let id = serde_json::from_slice::<serde_json::Value>(line)
+        .ok()
+        .and_then(|v| {
+            v.get(id_field).map(|id| {
+                id.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| id.to_string())
+            })
+        })
+        .map(|id| format!("{bundle}/{id}"))
+        .unwrap_or_else(|| format!("{base}:{line_no}"));
+    unparsed(id, bundle, path, line, Some("jsonl"), Some(line_no))
+}
+
+/// The id prefix of records of a file with no id of their own.
+pub fn file_base_id(bundle: &str, path: &Path) -> String {
+    stem_id(bundle, None, path)
 }
 
 /// Makes ids unique within a bundle by suffixing repeats (`x`, `x~2`, ...).

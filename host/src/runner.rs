@@ -25,7 +25,9 @@ use tokio::sync::{mpsc, watch, Semaphore};
 use crate::config::{Format, OnError};
 use crate::error::{HostError, Result};
 use crate::html::IndexEntry;
-use crate::input::{dedupe_ids, discover_with, documents_of, BundleInput, RecordRef};
+use crate::input::{
+    dedupe_ids, discover_with, documents_of, file_base_id, jsonl_record, BundleInput, RecordRef,
+};
 use crate::manifest::{remove_stale_temporaries, Fnv, Manifest, Record};
 use crate::output::{bundle_json, documents_jsonl, errors_jsonl, write_atomic, ErrorRecord};
 use crate::pipeline::{ActiveStage, Plan};
@@ -582,14 +584,14 @@ fn read_records(
             continue;
         }
         hash.write(&line);
-        let mut found = documents_of(bundle, None, &r.path, &line, "jsonl", id_field);
-        for d in &mut found {
-            d.source.record = Some(r.line);
-            if d.id.ends_with(":1") {
-                d.id = format!("{}:{}", d.id.trim_end_matches(":1"), r.line);
-            }
-        }
-        docs.extend(found);
+        docs.push(jsonl_record(
+            bundle,
+            &file_base_id(bundle, &r.path),
+            &r.path,
+            &line,
+            r.line,
+            id_field,
+        ));
     }
     (docs, errors, hash.hex())
 }
