@@ -3,7 +3,7 @@
 
 use crate::minhash::{self, choose_bands};
 use crate::par;
-use crate::tokens::{self, fmix64, jaccard};
+use crate::tokens::{self, jaccard};
 
 /// Parameters of the detector.
 #[derive(Debug, Clone, PartialEq)]
@@ -306,11 +306,7 @@ pub fn dedup_sketches(
             .iter()
             .map(|&d| {
                 let s = &sk.sig(d)[band * rows..(band + 1) * rows];
-                let mut h = 0x8422_2325_cbf2_9ce4u64 ^ band as u64;
-                for &v in s {
-                    h = fmix64(h ^ v as u64).wrapping_add(0x9e37_79b9);
-                }
-                (h, d as u32)
+                (minhash::band_key(s, band), d as u32)
             })
             .collect();
         keys.sort_unstable();

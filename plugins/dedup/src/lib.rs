@@ -12,8 +12,12 @@
 //! * Passage level ([`passages`]): sentences and longer passages that recur
 //!   across documents of a bundle, tolerant of small edits.
 //! * [`jsonl`]: the same detection streamed over a JSON Lines file.
+//! * [`corpus`]: with `scope = "corpus"`, duplicates between bundles, from a
+//!   signature-only index of earlier bundles (MinHash *estimate*, not
+//!   verified exactly: see the module).
 #![deny(missing_docs)]
 
+pub mod corpus;
 pub mod detect;
 pub mod jsonl;
 pub mod minhash;
@@ -21,7 +25,10 @@ pub mod par;
 pub mod passages;
 pub mod tokens;
 
+pub use corpus::{CorpusIndex, CorpusMatch};
 pub use detect::{find_duplicates, Dedup, Edge, Params, Stats};
+
+use std::sync::Mutex;
 
 use copydesk_core::{
     Bundle, BundleStage, Citation, ClusterMember, Diagnostic, Document, DuplicateCluster,
@@ -50,6 +57,16 @@ pub enum Action {
     Drop,
 }
 
+/// Where duplicates are looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Within each bundle (exactly verified).
+    Bundle,
+    /// Also between a bundle and every earlier bundle of the run (ordered
+    /// stage; cross-bundle pairs are MinHash estimates).
+    Corpus,
+}
+
 /// Configuration of the `dedup` stage.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StageConfig {
@@ -59,6 +76,8 @@ pub struct StageConfig {
     pub canonical: Canonical,
     /// Annotate or drop.
     pub action: Action,
+    /// Within bundles only, or across the corpus.
+    pub scope: Scope,
     /// Passage detection, or `None` when turned off.
     pub passages: Option<PassageParams>,
 }
@@ -69,6 +88,7 @@ impl Default for StageConfig {
             params: Params::default(),
             canonical: Canonical::Earliest,
             action: Action::Annotate,
+            scope: Scope::Bundle,
             passages: Some(PassageParams::default()),
         }
     }
@@ -126,11 +146,15 @@ impl StageConfig {
                 )))
             }
         };
-        match options.str_or("scope", "bundle")? {
-            "bundle" => {}
-            "corpus" => return Err(StageError::new("option `scope = \"corpus\"` is not implemented yet: duplicates are detected within each bundle (`scope = \"bundle\"`)")),
-            other => return Err(StageError::new(format!("option `scope` must be bundle or corpus, got `{other}`"))),
-        }
+        c.scope = match options.str_or("scope", "bundle")? {
+            "bundle" => Scope::Bundle,
+            "corpus" => Scope::Corpus,
+            other => {
+                return Err(StageError::new(format!(
+                    "option `scope` must be bundle or corpus, got `{other}`"
+                )))
+            }
+        };
         if options.bool("passages")? == Some(false) {
             c.passages = None;
         } else {
@@ -152,15 +176,34 @@ impl StageConfig {
     }
 }
 
-/// The `dedup` bundle stage.
+/// The `dedup` bundle stage. With `scope = "corpus"` it holds the corpus
+/// index of every bundle processed so far (the host calls such a stage on
+/// one bundle at a time, in input order).
 pub struct DedupStage {
     config: StageConfig,
+    corpus: Option<Mutex<CorpusIndex>>,
 }
 
 impl DedupStage {
     /// A stage with this configuration.
     pub fn new(config: StageConfig) -> Self {
-        DedupStage { config }
+        let corpus = (config.scope == Scope::Corpus).then(|| {
+            let (bands, rows) = config.params.layout();
+            Mutex::new(CorpusIndex::new(
+                config.params.num_perm,
+                bands,
+                rows,
+                config.params.threshold,
+            ))
+        });
+        DedupStage { config, corpus }
+    }
+
+    /// Documents in the corpus index so far (0 with `scope = "bundle"`).
+    pub fn indexed(&self) -> usize {
+        self.corpus
+            .as_ref()
+            .map_or(0, |c| c.lock().unwrap_or_else(|e| e.into_inner()).len())
     }
 }
 
@@ -186,16 +229,35 @@ fn canonical_of(docs: &[Document], members: &[usize], how: Canonical) -> usize {
     best
 }
 
-/// Runs document- and passage-level detection on a bundle.
-pub fn dedup_bundle(mut bundle: Bundle, config: &StageConfig) -> Bundle {
+/// Runs document- and passage-level detection on a bundle (within the
+/// bundle only, whatever `config.scope` says: corpus scope needs the state
+/// kept by a [`DedupStage`]).
+pub fn dedup_bundle(bundle: Bundle, config: &StageConfig) -> Bundle {
+    dedup_bundle_in(bundle, config, None)
+}
+
+/// [`dedup_bundle`], then, when `corpus` is given, a look-up of every
+/// canonical document of the bundle in the index of earlier bundles, and
+/// the insertion of the bundle's remaining canonical documents.
+fn dedup_bundle_in(
+    mut bundle: Bundle,
+    config: &StageConfig,
+    corpus: Option<&Mutex<CorpusIndex>>,
+) -> Bundle {
     let n = bundle.documents.len();
     let mut params = config.params.clone();
     if params.threads == 0 && n < 512 {
         params.threads = 1;
     }
     let texts: Vec<&str> = bundle.documents.iter().map(|d| d.text.as_str()).collect();
-    let found = find_duplicates(&texts, &params);
     let k = params.shingle;
+    let sk = detect::sketch_all(&texts, &params);
+    let found = {
+        let threads = par::threads(params.threads);
+        detect::dedup_sketches(&sk, &params, &|docs: &[usize]| {
+            par::map(docs, threads, |&d| tokens::text_shingles(texts[d], k))
+        })
+    };
     let mut clusters = Vec::new();
     let mut dup_of: Vec<Option<(usize, f64)>> = vec![None; n];
     for members in &found.clusters {
@@ -228,8 +290,33 @@ pub fn dedup_bundle(mut bundle: Bundle, config: &StageConfig) -> Bundle {
             members: out,
         });
     }
+    // Corpus scope: canonical documents of this bundle against earlier
+    // bundles (estimates), then this bundle's survivors into the index.
+    let mut corpus_dup: Vec<Option<CorpusMatch>> = vec![None; n];
+    if let Some(index) = corpus {
+        // A panic while the lock was held can only have left an index
+        // that misses some documents of one bundle: keep going.
+        let mut index = index.lock().unwrap_or_else(|e| e.into_inner());
+        for i in 0..n {
+            if dup_of[i].is_none() {
+                if let Some(h) = sk.exact(i) {
+                    corpus_dup[i] = index.lookup(sk.sig(i), h);
+                }
+            }
+        }
+        for i in 0..n {
+            if dup_of[i].is_none() && corpus_dup[i].is_none() {
+                if let Some(h) = sk.exact(i) {
+                    index.insert(&bundle.documents[i].id, sk.sig(i), h);
+                }
+            }
+        }
+    }
+    let drop_corpus = config.action == Action::Drop;
     let passages = config.passages.as_ref().map(|pp| {
-        let keep: Vec<usize> = (0..n).filter(|&i| dup_of[i].is_none()).collect();
+        let keep: Vec<usize> = (0..n)
+            .filter(|&i| dup_of[i].is_none() && !(drop_corpus && corpus_dup[i].is_some()))
+            .collect();
         let kept: Vec<&str> = keep.iter().map(|&i| texts[i]).collect();
         shared_passages(&kept, pp)
             .into_iter()
@@ -259,6 +346,28 @@ pub fn dedup_bundle(mut bundle: Bundle, config: &StageConfig) -> Bundle {
             doc.similarity = Some(sim);
         }
     }
+    let num_perm = params.num_perm;
+    for (doc, m) in bundle.documents.iter_mut().zip(&corpus_dup) {
+        let Some(m) = m else { continue };
+        let message = if m.exact {
+            format!(
+                "duplicate of {} from an earlier bundle: identical after normalisation (128-bit hash of the token sequence)",
+                m.id
+            )
+        } else {
+            format!(
+                "near duplicate of {} from an earlier bundle: estimated Jaccard {:.3} (MinHash, {} permutations, standard error {:.3}); not verified exactly, since the text of earlier bundles is not kept",
+                m.id,
+                m.similarity,
+                num_perm,
+                minhash::estimate_std_error(m.similarity, num_perm)
+            )
+        };
+        doc.duplicate_of = Some(m.id.clone());
+        doc.similarity = Some(m.similarity);
+        doc.diagnostics
+            .push(Diagnostic::info("dedup", "dedup:corpus-duplicate", message));
+    }
     bundle.duplicates = clusters;
     if let Some(p) = passages {
         bundle.shared_passages = p;
@@ -267,12 +376,15 @@ pub fn dedup_bundle(mut bundle: Bundle, config: &StageConfig) -> Bundle {
         let dropped: Vec<String> = bundle
             .documents
             .iter()
-            .filter(|d| d.duplicate_of.is_some())
-            .map(|d| {
+            .zip(&corpus_dup)
+            .filter(|(d, _)| d.duplicate_of.is_some())
+            .map(|(d, m)| {
+                let estimated = m.as_ref().is_some_and(|m| !m.exact);
                 format!(
-                    "{} (duplicate of {}, J = {:.3})",
+                    "{} (duplicate of {}, {} = {:.3})",
                     d.id,
                     d.duplicate_of.as_deref().unwrap_or(""),
+                    if estimated { "estimated J" } else { "J" },
                     d.similarity.unwrap_or(1.0)
                 )
             })
@@ -295,7 +407,7 @@ pub fn dedup_bundle(mut bundle: Bundle, config: &StageConfig) -> Bundle {
 
 impl BundleStage for DedupStage {
     fn process(&self, bundle: Bundle) -> Result<Bundle, StageError> {
-        Ok(dedup_bundle(bundle, &self.config))
+        Ok(dedup_bundle_in(bundle, &self.config, self.corpus.as_ref()))
     }
 }
 
@@ -311,6 +423,7 @@ impl Plugin for DedupPlugin {
         vec![StageSpec::new("dedup", StageKind::Bundle, "Clusters duplicate documents (exact and near, by word-shingle Jaccard) and finds passages shared across documents.")
             .requires("text")
             .provides("duplicates")
+            .ordered_when("scope", "corpus")
             .option(OptionSpec::new("threshold", OptionType::Float, 0.8, "Jaccard similarity of word shingles at or above which two documents are near duplicates; every reported pair is verified exactly."))
             .option(OptionSpec::new("shingle", OptionType::Integer, 5, "Words per shingle (CJK characters count as words); a document with fewer words has one shingle of all of them."))
             .option(OptionSpec::new("num_perm", OptionType::Integer, 128, "MinHash permutations (signature length). More permutations give fewer false candidates, at more cost."))
@@ -321,7 +434,7 @@ impl Plugin for DedupPlugin {
             ))
             .option(OptionSpec::new("canonical", OptionType::String, "earliest", "Which member of a cluster is canonical: earliest (published date, then input order), longest (text), first (input order).").choices(&["earliest", "longest", "first"]))
             .option(OptionSpec::new("action", OptionType::String, "annotate", "annotate: set duplicate_of/similarity on duplicates; drop: also remove them from the bundle (a bundle diagnostic lists them, and the clusters keep them).").choices(&["annotate", "drop"]))
-            .option(OptionSpec::new("scope", OptionType::String, "bundle", "Where duplicates are looked for: bundle (within each bundle). corpus (across bundles) is not implemented yet.").choices(&["bundle", "corpus"]))
+            .option(OptionSpec::new("scope", OptionType::String, "bundle", "Where duplicates are looked for: bundle (within each bundle, every pair verified exactly); corpus (also against every earlier bundle: the stage is then ordered, one bundle at a time in input order). Cross-bundle pairs are MinHash estimates, not verified (earlier texts are not kept): reported when the estimate >= threshold, standard error sqrt(J(1-J)/num_perm), 0.035 at J = 0.8 with 128 permutations; identical texts are matched by hash. Memory: about 1.1 KB a canonical document.").choices(&["bundle", "corpus"]))
             .option(OptionSpec::new("passages", OptionType::Boolean, true, "Also report passages (sentences, quotes, paragraphs) shared by two or more documents that are not duplicates."))
             .option(OptionSpec::new("passage_min_words", OptionType::Integer, 6, "Fewest matched words for a shared passage."))
             .option(OptionSpec::new("passage_similarity", OptionType::Float, 0.6, "Least Jaccard similarity (word 3-shingles) between two occurrences of a passage; below 1 tolerates small edits."))]
@@ -340,3 +453,252 @@ impl Plugin for DedupPlugin {
 }
 
 copydesk_core::export_plugin!(DedupPlugin);
+
+#[cfg(test)]
+mod corpus_scope_tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A deterministic pseudo-article of `words` words from `seed`.
+    fn article(seed: u64, words: usize) -> String {
+        const VOCAB: &[&str] = &[
+            "minister",
+            "talks",
+            "said",
+            "government",
+            "city",
+            "council",
+            "report",
+            "police",
+            "vote",
+            "budget",
+            "market",
+            "river",
+            "school",
+            "health",
+            "court",
+            "judge",
+            "power",
+            "plant",
+            "storm",
+            "road",
+            "bridge",
+            "union",
+            "strike",
+            "price",
+            "oil",
+            "farm",
+            "water",
+            "border",
+            "army",
+            "peace",
+            "deal",
+            "crowd",
+            "mayor",
+            "fire",
+            "train",
+            "port",
+            "bank",
+            "rate",
+            "trade",
+            "film",
+            "museum",
+            "team",
+            "match",
+            "season",
+            "coach",
+            "hospital",
+            "doctor",
+            "nurse",
+            "village",
+            "island",
+        ];
+        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let mut out = Vec::with_capacity(words);
+        for i in 0..words {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            out.push(VOCAB[(x % VOCAB.len() as u64) as usize]);
+            if i % 12 == 11 {
+                out.push("and");
+            }
+        }
+        out.join(" ") + "."
+    }
+
+    fn doc(bundle: &str, name: &str, text: &str) -> Document {
+        Document {
+            id: format!("{bundle}/{name}"),
+            bundle: bundle.into(),
+            text: text.into(),
+            ..Document::default()
+        }
+    }
+
+    fn bundle(id: &str, docs: Vec<Document>) -> Bundle {
+        Bundle {
+            id: id.into(),
+            documents: docs,
+            ..Bundle::default()
+        }
+    }
+
+    fn corpus_stage(extra: serde_json::Value) -> Box<dyn BundleStage> {
+        let mut o = json!({"scope": "corpus"}).as_object().unwrap().clone();
+        o.extend(extra.as_object().unwrap().clone());
+        match DedupPlugin::create("dedup", &Options(o)).unwrap() {
+            Stage::Bundle(b) => b,
+            Stage::Document(_) => panic!("dedup is a bundle stage"),
+        }
+    }
+
+    /// `text` with every 60th word replaced.
+    fn edited(text: &str) -> String {
+        text.split(' ')
+            .enumerate()
+            .map(|(i, w)| if i % 60 == 30 { "EDITED" } else { w })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn bundles() -> (Bundle, Bundle) {
+        let a1 = article(1, 400);
+        let a2 = article(2, 400);
+        let a = bundle(
+            "a",
+            vec![
+                doc("a", "000", &a1),
+                doc("a", "001", &a2),
+                doc("a", "002", &edited(&a2)),
+            ],
+        );
+        let b = bundle(
+            "b",
+            vec![
+                doc("b", "000", &article(3, 400)),
+                doc("b", "001", &edited(&a1)),
+                doc("b", "002", &a2),
+                doc("b", "003", ""),
+            ],
+        );
+        (a, b)
+    }
+
+    #[test]
+    fn spec_is_ordered_only_for_corpus_scope() {
+        let spec = &DedupPlugin::stages()[0];
+        let opts = |s: &str| json!({"scope": s}).as_object().unwrap().clone();
+        assert!(spec.is_ordered(&opts("corpus")));
+        assert!(!spec.is_ordered(&opts("bundle")));
+    }
+
+    #[test]
+    fn edited_copy_in_a_later_bundle_points_to_the_earlier_article() {
+        let stage = corpus_stage(json!({}));
+        let (a, b) = bundles();
+        let a = stage.process(a).unwrap();
+        // Bundle a: only the within-bundle pair (exact verification).
+        assert_eq!(a.documents[0].duplicate_of, None);
+        assert_eq!(a.documents[2].duplicate_of.as_deref(), Some("a/001"));
+        assert!(a.documents.iter().all(|d| d.diagnostics.is_empty()));
+        let b = stage.process(b).unwrap();
+        // A different article: no duplicate.
+        assert_eq!(b.documents[0].duplicate_of, None);
+        assert!(b.documents[0].diagnostics.is_empty());
+        // The lightly edited copy of a/000.
+        let d = &b.documents[1];
+        assert_eq!(d.duplicate_of.as_deref(), Some("a/000"));
+        let sim = d.similarity.unwrap();
+        assert!((0.8..1.0).contains(&sim), "{sim}");
+        let diag = &d.diagnostics[0];
+        assert_eq!(diag.code, "dedup:corpus-duplicate");
+        assert!(diag.message.contains("estimated"), "{}", diag.message);
+        // An identical copy: matched by hash, similarity 1.
+        assert_eq!(b.documents[2].duplicate_of.as_deref(), Some("a/001"));
+        assert_eq!(b.documents[2].similarity, Some(1.0));
+        // No text: never a duplicate.
+        assert_eq!(b.documents[3].duplicate_of, None);
+        // Cross-bundle pairs are not listed as clusters of bundle b.
+        assert!(b.duplicates.is_empty());
+    }
+
+    #[test]
+    fn bundle_scope_ignores_earlier_bundles() {
+        let stage = corpus_stage(json!({"scope": "bundle"}));
+        let (a, b) = bundles();
+        stage.process(a).unwrap();
+        let b = stage.process(b).unwrap();
+        assert!(b.documents.iter().all(|d| d.duplicate_of.is_none()));
+    }
+
+    #[test]
+    fn empty_bundles_are_fine_anywhere() {
+        let stage = corpus_stage(json!({}));
+        let (a, b) = bundles();
+        let e = stage.process(bundle("e0", vec![])).unwrap();
+        assert!(e.documents.is_empty() && e.duplicates.is_empty());
+        stage.process(a).unwrap();
+        stage.process(bundle("e1", vec![])).unwrap();
+        let b = stage.process(b).unwrap();
+        assert_eq!(b.documents[1].duplicate_of.as_deref(), Some("a/000"));
+    }
+
+    #[test]
+    fn drop_removes_cross_bundle_duplicates_and_says_so() {
+        let stage = corpus_stage(json!({"action": "drop"}));
+        let (a, b) = bundles();
+        let a = stage.process(a).unwrap();
+        assert_eq!(a.documents.len(), 2);
+        let b = stage.process(b).unwrap();
+        let ids: Vec<&str> = b.documents.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["b/000", "b/003"]);
+        let msg = &b.diagnostics[0].message;
+        assert!(
+            msg.contains("b/001 (duplicate of a/000, estimated J"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("b/002 (duplicate of a/001, J = 1.000)"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn only_canonical_documents_are_indexed() {
+        let stage = DedupStage::new(
+            StageConfig::from_options(&Options(
+                json!({"scope": "corpus"}).as_object().unwrap().clone(),
+            ))
+            .unwrap(),
+        );
+        let (a, b) = bundles();
+        stage.process(a).unwrap();
+        // a/002 duplicates a/001 within the bundle: not indexed.
+        assert_eq!(stage.indexed(), 2);
+        stage.process(b).unwrap();
+        // b/000 only: b/001 and b/002 are corpus duplicates, b/003 is empty.
+        assert_eq!(stage.indexed(), 3);
+    }
+
+    #[test]
+    fn deterministic_across_instances_and_thread_counts() {
+        let run = |threads: i64| {
+            let stage = DedupStage::new({
+                let mut c = StageConfig::from_options(&Options(
+                    json!({"scope": "corpus"}).as_object().unwrap().clone(),
+                ))
+                .unwrap();
+                c.params.threads = threads as usize;
+                c
+            });
+            let (a, b) = bundles();
+            let a = stage.process(a).unwrap();
+            let b = stage.process(b).unwrap();
+            serde_json::to_string(&(a, b)).unwrap()
+        };
+        let first = run(1);
+        assert_eq!(first, run(1));
+        assert_eq!(first, run(4));
+    }
+}

@@ -119,6 +119,26 @@ pub fn signature(
     scratch.len()
 }
 
+/// The LSH key of band `band` of a signature (`rows` = `band_sig.len()`
+/// values): a 64-bit hash that also mixes in the band number, so keys of
+/// different bands never meet in one table.
+#[inline]
+pub fn band_key(band_sig: &[u32], band: usize) -> u64 {
+    let mut h = 0x8422_2325_cbf2_9ce4u64 ^ band as u64;
+    for &v in band_sig {
+        h = fmix64(h ^ v as u64).wrapping_add(0x9e37_79b9);
+    }
+    h
+}
+
+/// Standard error of the MinHash estimate of a Jaccard similarity `j` with
+/// `num_perm` permutations: `sqrt(j (1 - j) / num_perm)` (each position
+/// agrees with probability `j`, independently up to hashing).
+pub fn estimate_std_error(j: f64, num_perm: usize) -> f64 {
+    let j = j.clamp(0.0, 1.0);
+    (j * (1.0 - j) / num_perm.max(1) as f64).sqrt()
+}
+
 /// Share of equal positions: the MinHash estimate of the Jaccard similarity.
 pub fn estimate(a: &[u32], b: &[u32]) -> f64 {
     if a.is_empty() {

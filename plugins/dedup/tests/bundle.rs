@@ -159,7 +159,8 @@ fn options_are_checked() {
     let options = |v: serde_json::Value| Options(v.as_object().unwrap().clone());
     assert!(DedupPlugin::create("dedup", &options(json!({"threshold": 1.5}))).is_err());
     assert!(DedupPlugin::create("dedup", &options(json!({"canonical": "newest"}))).is_err());
-    assert!(DedupPlugin::create("dedup", &options(json!({"scope": "corpus"}))).is_err());
+    assert!(DedupPlugin::create("dedup", &options(json!({"scope": "corpus"}))).is_ok());
+    assert!(DedupPlugin::create("dedup", &options(json!({"scope": "world"}))).is_err());
     assert!(DedupPlugin::create("dedup", &options(json!({"shingle": 0}))).is_err());
     assert!(DedupPlugin::create("nope", &options(json!({}))).is_err());
     let spec = &DedupPlugin::stages()[0];
