@@ -346,6 +346,16 @@ pub fn check(s: &str, words: usize, min_words: usize, max_words: usize) -> Resul
     }
     // a sentence that is nothing but a quotation: who said it?
     if matches!(first, '"' | '\u{201C}') || t.starts_with("``") {
+        // `"...," he said.`: the speaker is only a pronoun, named in an earlier sentence.
+        let tail_at = t
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| matches!(c, '"' | '\u{201D}'))
+            .map_or(t.len(), |(i, c)| i + c.len_utf8());
+        let tail = first_word_lower(&t[tail_at..]);
+        if tail_at < t.len() && matches!(tail.as_str(), "he" | "she" | "they" | "it" | "we") {
+            return Err(Reject::Dangling);
+        }
         let last = t.chars().last().unwrap_or(' ');
         if (matches!(last, '"' | '\u{201D}') || t.ends_with("''"))
             && (straight == 2 || open == 1 || ticks == 1)
@@ -362,6 +372,16 @@ mod tests {
 
     fn ok(s: &str) -> Result<(), Reject> {
         check(s, s.split_whitespace().count(), 6, 60)
+    }
+
+    #[test]
+    fn quotes_attributed_to_a_bare_pronoun_dangle() {
+        let s = "\"I think you're looking at three, four people in the administration who have all argued for use of force, and I lost the argument,\" he said.";
+        assert_eq!(ok(s), Err(Reject::Dangling));
+        let s = "\"We're trying to pursue the diplomacy, and I understand it's frustrating,\" Kerry said.";
+        assert_eq!(ok(s), Ok(()));
+        let s = "\u{201C}You can be mad at us, but what we are trying to do is help Syrians,\u{201D} she told them.";
+        assert_eq!(ok(s), Err(Reject::Dangling));
     }
 
     #[test]

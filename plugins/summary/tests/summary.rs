@@ -86,6 +86,16 @@ fn kerry_brief_says_he_lost_the_argument_for_force() {
         "{text}"
     );
     assert!(text.contains("Syrian"), "{text}");
+    // the story is a recording: the brief must say so
+    assert!(
+        text.contains("audio") || text.contains("recording"),
+        "{text}"
+    );
+    // no quote whose speaker is only `he` (named in a sentence left out)
+    assert!(
+        !text.contains("\" he said") && !text.contains(",\" he "),
+        "{text}"
+    );
     for bad in [
         "Photo",
         "/AP",
@@ -123,7 +133,13 @@ fn kerry_brief_says_he_lost_the_argument_for_force() {
 fn kerry_focus_and_orders() {
     let b = kerry();
     let mut o = opts(100);
-    o.focus = Some("Aleppo airstrikes and the collapse of the ceasefire".into());
+    // A focus the generic brief does not answer pulls in the sentence that does.
+    o.focus = Some("Russia and international law".into());
+    let (s, _) = summarize(&b, &o);
+    check_summary(&b, &s, 100);
+    assert!(s.text.contains("international law"), "{}", s.text);
+    o.focus =
+        Some("Why did the ceasefire with Russia collapse and what happened in Aleppo?".into());
     let (s, _) = summarize(&b, &o);
     check_summary(&b, &s, 100);
     assert!(
