@@ -242,7 +242,11 @@ impl StageSpec {
     }
     /// True when these checked options make the stage ordered.
     pub fn is_ordered(&self, options: &Map<String, Value>) -> bool {
-        !self.ordered_when.is_empty() && self.ordered_when.iter().all(|(k, v)| options.get(k) == Some(v))
+        !self.ordered_when.is_empty()
+            && self
+                .ordered_when
+                .iter()
+                .all(|(k, v)| options.get(k) == Some(v))
     }
     /// Declares a provided capability.
     pub fn provides(mut self, capability: &str) -> Self {

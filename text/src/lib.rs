@@ -40,21 +40,35 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
             if start.is_none() {
                 start = Some(i);
             }
-        } else if is_apostrophe(c) && start.is_some() && chars.peek().is_some_and(|&(_, n)| n.is_alphabetic()) {
+        } else if is_apostrophe(c)
+            && start.is_some()
+            && chars.peek().is_some_and(|&(_, n)| n.is_alphabetic())
+        {
             // inside a word
         } else if let Some(s) = start.take() {
-            out.push(Word { text: &text[s..i], start: s, end: i });
+            out.push(Word {
+                text: &text[s..i],
+                start: s,
+                end: i,
+            });
         }
     }
     if let Some(s) = start {
-        out.push(Word { text: &text[s..], start: s, end: text.len() });
+        out.push(Word {
+            text: &text[s..],
+            start: s,
+            end: text.len(),
+        });
     }
     out
 }
 
 /// Lower-cases a word and folds typographic apostrophes to `'`.
 pub fn fold(word: &str) -> String {
-    word.chars().flat_map(char::to_lowercase).map(|c| if is_apostrophe(c) { '\'' } else { c }).collect()
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if is_apostrophe(c) { '\'' } else { c })
+        .collect()
 }
 
 /// A comparison key for text: NFKC, lower case, every run of
@@ -97,7 +111,10 @@ mod tests {
 
     #[test]
     fn normalize_drops_case_and_punctuation() {
-        assert_eq!(normalize("  U.S. Sen. O'Brien -- don't_stop 1.43%!"), "u s sen o brien don t stop 1 43");
+        assert_eq!(
+            normalize("  U.S. Sen. O'Brien -- don't_stop 1.43%!"),
+            "u s sen o brien don t stop 1 43"
+        );
         assert_eq!(normalize("ﬁne"), "fine");
         assert_eq!(normalize(""), "");
     }
