@@ -18,7 +18,8 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use copydesk_core::{Bundle, DocKind, Document, Level};
+use crate::report::{date, excerpt, headline, outlet};
+use copydesk_core::{Bundle, Document, Level};
 use serde::{Deserialize, Serialize};
 
 /// What `index.html` shows of one bundle.
@@ -71,16 +72,6 @@ impl IndexEntry {
     }
 }
 
-/// The headline: the first title of a document that is not a transcript.
-fn headline(bundle: &Bundle) -> Option<String> {
-    bundle
-        .documents
-        .iter()
-        .filter(|d| d.kind != DocKind::Transcript)
-        .find_map(|d| d.title.clone())
-        .filter(|t| !t.trim().is_empty())
-}
-
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -112,32 +103,6 @@ pub fn percent_encode(segment: &str) -> String {
         }
     }
     out
-}
-
-/// At most `max_chars` characters of `text`, with an ellipsis when cut.
-fn excerpt(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        Some((i, _)) => format!("{}…", text[..i].trim_end()),
-        None => text.to_string(),
-    }
-}
-
-fn date(d: &Document) -> String {
-    d.published
-        .as_ref()
-        .or(d.updated.as_ref())
-        .map(|v| v.value.chars().take(10).collect())
-        .unwrap_or_else(|| "n.d.".into())
-}
-
-fn outlet(d: &Document) -> String {
-    d.outlet.clone().unwrap_or_else(|| {
-        if d.kind == DocKind::Transcript {
-            "(transcript)".into()
-        } else {
-            "(unknown outlet)".into()
-        }
-    })
 }
 
 /// The style sheet both pages share.
@@ -830,7 +795,7 @@ pub fn render_index(entries: &[IndexEntry]) -> String {
 mod tests {
     use super::*;
     use copydesk_core::{
-        Citation, Quote, QuoteOccurrence, SharedPassage, Span, Summary, SummarySentence,
+        Citation, DocKind, Quote, QuoteOccurrence, SharedPassage, Span, Summary, SummarySentence,
     };
 
     fn doc(id: &str, title: &str, text: &str) -> Document {

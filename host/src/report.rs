@@ -20,16 +20,16 @@ fn md(text: &str) -> String {
     out
 }
 
-fn excerpt(text: &str, max_chars: usize) -> String {
-    let t: String = text.chars().take(max_chars).collect();
-    if t.len() < text.len() {
-        format!("{}…", t.trim_end())
-    } else {
-        t
+/// At most `max_chars` characters of `text`, with an ellipsis when cut.
+pub(crate) fn excerpt(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((i, _)) => format!("{}…", text[..i].trim_end()),
+        None => text.to_string(),
     }
 }
 
-fn date(d: &Document) -> String {
+/// The date shown for a document: published, else updated, else `n.d.`.
+pub(crate) fn date(d: &Document) -> String {
     d.published
         .as_ref()
         .or(d.updated.as_ref())
@@ -37,7 +37,8 @@ fn date(d: &Document) -> String {
         .unwrap_or_else(|| "n.d.".into())
 }
 
-fn outlet(d: &Document) -> String {
+/// The outlet shown for a document.
+pub(crate) fn outlet(d: &Document) -> String {
     d.outlet.clone().unwrap_or_else(|| {
         if d.kind == DocKind::Transcript {
             "(transcript)".into()
@@ -45,6 +46,16 @@ fn outlet(d: &Document) -> String {
             "(unknown outlet)".into()
         }
     })
+}
+
+/// The headline: the first non-blank title of a document that is not a transcript.
+pub(crate) fn headline(bundle: &Bundle) -> Option<String> {
+    bundle
+        .documents
+        .iter()
+        .filter(|d| d.kind != DocKind::Transcript)
+        .find_map(|d| d.title.clone())
+        .filter(|t| !t.trim().is_empty())
 }
 
 /// Renders the report for one bundle.
@@ -57,12 +68,7 @@ pub fn render(bundle: &Bundle) -> String {
             .position(|d| d.id == doc)
             .map(|i| i + 1)
     };
-    let headline = bundle
-        .documents
-        .iter()
-        .filter(|d| d.kind != DocKind::Transcript)
-        .find_map(|d| d.title.clone())
-        .unwrap_or_else(|| bundle.id.clone());
+    let headline = headline(bundle).unwrap_or_else(|| bundle.id.clone());
     let _ = writeln!(out, "# {}\n", md(&headline));
     let _ = writeln!(
         out,

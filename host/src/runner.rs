@@ -671,6 +671,17 @@ async fn timed<T: Send + 'static>(
 /// A failure message and whether it was a panic.
 type Failure = (String, bool);
 
+/// The failure for a response that breaks the ABI's rules.
+fn malformed(stage: &ActiveStage, why: String) -> Failure {
+    (
+        format!(
+            "plugin `{}` returned a malformed message: {why}",
+            stage.instance.plugin.name
+        ),
+        false,
+    )
+}
+
 /// Calls a document stage on one batch; returns one result per document.
 fn call_documents(
     stage: &ActiveStage,
@@ -681,15 +692,7 @@ fn call_documents(
     match stage.instance.call(&request) {
         CallResult::Err(e) => Err((e.message, e.panic)),
         CallResult::Ok(bytes) => {
-            let malformed = |why: String| {
-                (
-                    format!(
-                        "plugin `{}` returned a malformed message: {why}",
-                        stage.instance.plugin.name
-                    ),
-                    false,
-                )
-            };
+            let malformed = |why: String| malformed(stage, why);
             let response: Response =
                 serde_json::from_slice(&bytes).map_err(|e| malformed(e.to_string()))?;
             let Response::Documents { results } = response else {
@@ -801,15 +804,7 @@ async fn run_bundle_stage(
             match stage.instance.call(&request) {
                 CallResult::Err(e) => Err((e.message, e.panic)),
                 CallResult::Ok(bytes) => {
-                    let malformed = |why: String| {
-                        (
-                            format!(
-                                "plugin `{}` returned a malformed message: {why}",
-                                stage.instance.plugin.name
-                            ),
-                            false,
-                        )
-                    };
+                    let malformed = |why: String| malformed(stage, why);
                     match serde_json::from_slice::<Response>(&bytes)
                         .map_err(|e| malformed(e.to_string()))?
                     {
