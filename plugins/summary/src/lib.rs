@@ -32,7 +32,6 @@
 
 pub mod hygiene;
 pub mod porter;
-pub mod split;
 
 use std::collections::HashMap;
 
@@ -309,7 +308,7 @@ fn doc_sentences(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<Span> {
     };
     let out: Vec<Span> = regions
         .iter()
-        .flat_map(|&r| split::split_sentences(&doc.text, r))
+        .flat_map(|&r| split_sentences(&doc.text, r))
         .collect();
     if !out.is_empty() {
         diags.push(Diagnostic::info(
@@ -1014,3 +1013,14 @@ impl Plugin for SummaryPlugin {
 }
 
 copydesk_core::export_plugin!(SummaryPlugin);
+
+/// Sentence spans inside `region` of `text`, by the shared segmenter.
+pub fn split_sentences(text: &str, region: Span) -> Vec<Span> {
+    let Some(part) = region.slice(text) else {
+        return Vec::new();
+    };
+    copydesk_text::sentences::split_sentences(part)
+        .into_iter()
+        .map(|(a, b)| Span::new(region.start + a, region.start + b))
+        .collect()
+}

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use copydesk_core::{Bundle, DateValue, DocKind, Document, Source, Span};
-use copydesk_summary::split::split_sentences;
+use copydesk_summary::split_sentences;
 
 /// Replaces SGML entities; unknown ones (`&HT;`, `&QL;`: wire control codes) become a space.
 fn entities(s: &str) -> String {
