@@ -236,3 +236,60 @@ fn ordered_stages_see_bundles_in_input_order_for_any_job_count() {
         }
     }
 }
+
+#[test]
+fn corpus_scope_dedup_finds_copies_across_bundles_for_any_job_count() {
+    let dir = temp_dir("corpus-dedup");
+    let article = std::fs::read_to_string(
+        root().join("examples/bundles/kerry-syria/000_3e3a64f0fc0f036f.txt"),
+    )
+    .unwrap();
+    let other = std::fs::read_to_string(
+        root().join("examples/bundles/kerry-syria/003_08a9ec1e3234bf6b.txt"),
+    )
+    .unwrap();
+    for (bundle, files) in [
+        ("a-first", vec![("wire.txt", article.clone())]),
+        (
+            "b-second",
+            vec![
+                ("copy.txt", article.replace("frustrated", "exasperated")),
+                ("other.txt", other),
+            ],
+        ),
+    ] {
+        let d = dir.join("in").join(bundle);
+        std::fs::create_dir_all(&d).unwrap();
+        for (name, text) in files {
+            std::fs::write(d.join(name), text).unwrap();
+        }
+    }
+    pipeline(&dir, "[input]\npath = \"in\"\n[output]\nformats = [\"json\"]\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"dedup\"\n[stage.options]\nscope = \"corpus\"\n");
+    let mut outputs = Vec::new();
+    for jobs in ["1", "4"] {
+        let out = copydesk(
+            &dir,
+            &[
+                "run",
+                "pipeline.toml",
+                "--jobs",
+                jobs,
+                "--output",
+                &format!("out-{jobs}"),
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out).1);
+        let docs = jsonl(&dir.join(format!("out-{jobs}/b-second/documents.jsonl")));
+        let copy = docs.iter().find(|d| d["id"] == "b-second/copy").unwrap();
+        assert_eq!(copy["duplicate_of"], "a-first/wire", "--jobs {jobs}");
+        assert!(copy["similarity"].as_f64().unwrap() >= 0.8);
+        let other = docs.iter().find(|d| d["id"] == "b-second/other").unwrap();
+        assert!(other["duplicate_of"].is_null());
+        outputs
+            .push(std::fs::read(dir.join(format!("out-{jobs}/b-second/documents.jsonl"))).unwrap());
+    }
+    assert!(
+        outputs[0] == outputs[1],
+        "corpus dedup differs between job counts"
+    );
+}
