@@ -45,6 +45,7 @@ pub struct CorpusIndex {
     bands: usize,
     rows: usize,
     threshold: f64,
+    max_walk: usize,
     ids: Vec<String>,
     sigs: Vec<u32>,
     /// `next[d * bands + b]`: the previous document in the bucket of band
@@ -59,13 +60,22 @@ pub struct CorpusIndex {
 impl CorpusIndex {
     /// An empty index for signatures of `num_perm` values banded as
     /// `bands x rows`, reporting matches with estimate `>= threshold`.
-    pub fn new(num_perm: usize, bands: usize, rows: usize, threshold: f64) -> Self {
+    /// A look-up visits at most `max_walk` documents of each bucket, newest
+    /// first (bounds the cost of a bucket that many distinct documents share).
+    pub fn new(
+        num_perm: usize,
+        bands: usize,
+        rows: usize,
+        threshold: f64,
+        max_walk: usize,
+    ) -> Self {
         assert!(bands * rows <= num_perm && bands > 0 && rows > 0);
         CorpusIndex {
             num_perm,
             bands,
             rows,
             threshold,
+            max_walk: max_walk.max(1),
             ids: Vec::new(),
             sigs: Vec::new(),
             next: Vec::new(),
@@ -107,7 +117,9 @@ impl CorpusIndex {
         for b in 0..self.bands {
             let key = minhash::band_key(&sig[b * self.rows..(b + 1) * self.rows], b);
             let mut d = self.heads.get(&key).copied().unwrap_or(NONE);
-            while d != NONE {
+            let mut walked = 0;
+            while d != NONE && walked < self.max_walk {
+                walked += 1;
                 seen.push(d);
                 d = self.next[d as usize * self.bands + b];
             }
@@ -160,7 +172,7 @@ mod tests {
 
     #[test]
     fn lookup_finds_identical_and_close_signatures_only() {
-        let mut idx = CorpusIndex::new(8, 4, 2, 0.7);
+        let mut idx = CorpusIndex::new(8, 4, 2, 0.7, 1000);
         let a = [1, 2, 3, 4, 5, 6, 7, 8];
         idx.insert("x/a", &a, 1);
         assert_eq!(idx.lookup(&a, 9).unwrap().similarity, 1.0);

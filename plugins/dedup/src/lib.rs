@@ -194,6 +194,7 @@ impl DedupStage {
                 bands,
                 rows,
                 config.params.threshold,
+                config.params.max_bucket,
             ))
         });
         DedupStage { config, corpus }
