@@ -132,7 +132,7 @@ pub fn parse(doc: &mut Document, text: &str, opts: &ParseOptions) -> Result<(), 
         if l.is_empty() {
             continue;
         }
-        if let Some(rule) = common::boilerplate_rule(&l) {
+        if let Some(rule) = common::boilerplate_rule(&l).filter(|_| opts.clean) {
             doc.diagnostics.push(info(
                 rule,
                 format!(
@@ -146,7 +146,7 @@ pub fn parse(doc: &mut Document, text: &str, opts: &ParseOptions) -> Result<(), 
         }
         paragraphs.push(l);
     }
-    if let Some(first) = paragraphs.first_mut() {
+    if let Some(first) = paragraphs.first_mut().filter(|_| opts.clean) {
         if let Some(d) = common::find_dateline(first) {
             *first = first[d.body_start..].to_string();
             doc.dateline = Some(d.text);

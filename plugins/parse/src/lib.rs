@@ -52,6 +52,9 @@ pub struct ParseOptions {
     pub field_outlet: String,
     /// JSON Lines: language field(s).
     pub field_language: String,
+    /// JSON Lines: remove page furniture lines and a leading dateline from
+    /// the body (as for plain text); `false` keeps the body as given.
+    pub clean: bool,
 }
 
 impl Default for ParseOptions {
@@ -67,6 +70,7 @@ impl Default for ParseOptions {
             field_updated: "date_modify".into(),
             field_outlet: "source_domain".into(),
             field_language: "language".into(),
+            clean: true,
         }
     }
 }
@@ -96,6 +100,7 @@ impl ParseOptions {
             field_updated: s("field_updated", &d.field_updated)?,
             field_outlet: s("field_outlet", &d.field_outlet)?,
             field_language: s("field_language", &d.field_language)?,
+            clean: options.bool("clean")?.unwrap_or(d.clean),
         })
     }
 }
@@ -114,6 +119,7 @@ pub fn option_specs() -> Vec<OptionSpec> {
         OptionSpec::new("field_updated", OptionType::String, d.field_updated.as_str(), "JSON Lines: last-modified date field(s)."),
         OptionSpec::new("field_outlet", OptionType::String, d.field_outlet.as_str(), "JSON Lines: outlet field(s)."),
         OptionSpec::new("field_language", OptionType::String, d.field_language.as_str(), "JSON Lines: language field(s)."),
+        OptionSpec::new("clean", OptionType::Boolean, d.clean, "JSON Lines: remove page furniture lines (Advertisement, Related: ...) and a leading dateline from the body; false keeps the body as given (for comparing with other tools on the same text)."),
     ]
 }
 

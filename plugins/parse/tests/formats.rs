@@ -370,3 +370,32 @@ fn plugin_declares_its_stage_and_options() {
     o.0.insert("format".into(), "trec".into());
     assert_eq!(ParseOptions::from_options(&o).unwrap().format, "trec");
 }
+
+#[test]
+fn jsonl_clean_false_keeps_the_body_as_given() {
+    let line = r#"{"id": "x", "text": "WASHINGTON (AP) -- The Senate voted on Monday.\nAdvertisement\nThe bill now goes to the House."}"#;
+    let doc = || {
+        let mut d = doc_from("a.jsonl", line);
+        d.source.format = Some("jsonl".into());
+        d
+    };
+    let cleaned = parse(doc(), &ParseOptions::default()).unwrap();
+    assert!(
+        !cleaned.text.contains("Advertisement") && !cleaned.text.contains("WASHINGTON"),
+        "{}",
+        cleaned.text
+    );
+    let kept = parse(
+        doc(),
+        &ParseOptions {
+            clean: false,
+            ..ParseOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        kept.text.contains("Advertisement") && kept.text.starts_with("WASHINGTON (AP) --"),
+        "{}",
+        kept.text
+    );
+}
