@@ -7,6 +7,15 @@ use common::*;
 const PARSE_ONLY: &str =
     "[input]\npath = \"in\"\n[output]\ndir = \"out\"\n[[stage]]\nplugin = \"parse\"\n";
 
+/// Writes a parse-only pipeline followed by `extra` (more `[[stage]]`
+/// tables) into `dir`, validates it, and returns the exit code and stderr.
+fn validate_with(dir: &std::path::Path, extra: &str) -> (Option<i32>, String) {
+    std::fs::create_dir_all(dir.join("in")).unwrap();
+    pipeline(dir, &format!("{PARSE_ONLY}{extra}"));
+    let out = copydesk(dir, &["validate"]);
+    (out.status.code(), text(&out).1)
+}
+
 #[test]
 fn a_panicking_plugin_loses_only_its_document() {
     let dir = temp_dir("panic");
@@ -105,14 +114,11 @@ fn a_library_with_another_abi_version_is_refused() {
         &lib,
         &["STAMP_ABI_VERSION=999"],
     );
-    std::fs::create_dir_all(dir.join("in")).unwrap();
-    pipeline(
+    let (code, err) = validate_with(
         &dir,
-        &format!("{PARSE_ONLY}[[stage]]\nplugin = \"{}\"\n", lib.display()),
+        &format!("[[stage]]\nplugin = \"{}\"\n", lib.display()),
     );
-    let out = copydesk(&dir, &["validate"]);
-    let (_, err) = text(&out);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(code, Some(2));
     assert!(
         err.contains("plugin ABI version 999")
             && err.contains("speaks ABI version 1")
@@ -124,15 +130,13 @@ fn a_library_with_another_abi_version_is_refused() {
 #[test]
 fn files_that_are_not_plugins_are_refused() {
     let dir = temp_dir("notplugin");
-    std::fs::create_dir_all(dir.join("in")).unwrap();
     // Not a library at all.
     let fake = dir.join(format!("libfake{}", std::env::consts::DLL_SUFFIX));
     std::fs::write(&fake, "this is text, not a shared library").unwrap();
-    pipeline(
+    let (_, err) = validate_with(
         &dir,
-        &format!("{PARSE_ONLY}[[stage]]\nplugin = \"{}\"\n", fake.display()),
+        &format!("[[stage]]\nplugin = \"{}\"\n", fake.display()),
     );
-    let (_, err) = text(&copydesk(&dir, &["validate"]));
     assert!(
         err.contains("cannot load the library") && err.contains("libfake"),
         "{err}"
@@ -142,11 +146,10 @@ fn files_that_are_not_plugins_are_refused() {
     std::fs::write(&src, "int answer(void) { return 42; }\n").unwrap();
     let plain = dir.join(format!("libplain{}", std::env::consts::DLL_SUFFIX));
     compile_c(&src, &plain, &[]);
-    pipeline(
+    let (_, err) = validate_with(
         &dir,
-        &format!("{PARSE_ONLY}[[stage]]\nplugin = \"{}\"\n", plain.display()),
+        &format!("[[stage]]\nplugin = \"{}\"\n", plain.display()),
     );
-    let (_, err) = text(&copydesk(&dir, &["validate"]));
     assert!(
         err.contains("not a copydesk plugin") && err.contains("copydesk_plugin_entry"),
         "{err}"
@@ -198,14 +201,8 @@ fn a_c_plugin_runs_in_a_pipeline() {
 #[test]
 fn a_missing_plugin_is_named_with_the_search_path() {
     let dir = temp_dir("missing");
-    std::fs::create_dir_all(dir.join("in")).unwrap();
-    pipeline(
-        &dir,
-        &format!("{PARSE_ONLY}[[stage]]\nplugin = \"nosuchplugin\"\n"),
-    );
-    let out = copydesk(&dir, &["validate"]);
-    let (_, err) = text(&out);
-    assert_eq!(out.status.code(), Some(2));
+    let (code, err) = validate_with(&dir, "[[stage]]\nplugin = \"nosuchplugin\"\n");
+    assert_eq!(code, Some(2));
     assert!(
         err.contains("pipeline.toml:8:10")
             && err.contains("plugin `nosuchplugin` not found")
@@ -217,11 +214,11 @@ fn a_missing_plugin_is_named_with_the_search_path() {
 #[test]
 fn option_errors_give_position_type_and_suggestion() {
     let dir = temp_dir("options");
-    std::fs::create_dir_all(dir.join("in")).unwrap();
-    pipeline(&dir, &format!("{PARSE_ONLY}[[stage]]\nplugin = \"dedup\"\n[stage.options]\ntreshold = 0.8\nshingle = \"five\"\n"));
-    let out = copydesk(&dir, &["validate"]);
-    let (_, err) = text(&out);
-    assert_eq!(out.status.code(), Some(2));
+    let (code, err) = validate_with(
+        &dir,
+        "[[stage]]\nplugin = \"dedup\"\n[stage.options]\ntreshold = 0.8\nshingle = \"five\"\n",
+    );
+    assert_eq!(code, Some(2));
     assert!(
         err.contains("pipeline.toml:10:1: unknown option `treshold`")
             && err.contains("did you mean `threshold`?"),
