@@ -383,7 +383,9 @@ fn or_none(v: &[String]) -> String {
 }
 
 fn parse(file: &Path, format: &str, text_only: bool) -> Result<ExitCode> {
-    let registry = registry_for(Path::new("pipeline.toml"));
+    // COPYDESK_PLUGIN_PATH and the binary's directory only: a pipeline file that happens
+    // to be in the current directory must not decide which plugins run.
+    let registry = Registry::new(&[]);
     let plugin = registry.find("parse", Path::new("."))?;
     let spec = plugin
         .stage("parse")
@@ -454,7 +456,7 @@ fn summarize(
         text.push_str(&format!("focus = {}\n", toml_string(f.trim())));
     }
     let source = PipelineSource::parse(Path::new("<summarize>"), &text)?;
-    let registry = registry_for(Path::new("pipeline.toml"));
+    let registry = Registry::new(&[]);
     let plan = Plan::check(source, &registry, false).map_err(|e| anyhow::anyhow!(e.join("\n")))?;
     let mut options = RunOptions::from_plan(&plan);
     options.input = dir.to_path_buf();
