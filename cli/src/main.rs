@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use copydesk_host::config::{OnError, PipelineSource};
+use copydesk_host::config::{OnError, Overrides, PipelineSource};
 use copydesk_host::input::documents_of;
 use copydesk_host::pipeline::Plan;
 use copydesk_host::plugin::CallResult;
@@ -40,9 +40,9 @@ enum Command {
         /// Output directory (overrides `[output] dir`).
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Worker threads (default: `[run] jobs`, or one per core).
-        #[arg(long, short)]
-        jobs: Option<usize>,
+        /// Worker threads (default: `[run] jobs`, or one per core; at most 256).
+        #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..))]
+        jobs: Option<u32>,
         /// No progress bar and no final summary line.
         #[arg(long, short)]
         quiet: bool,
@@ -50,6 +50,10 @@ enum Command {
         /// finished with the same input and configuration.
         #[arg(long)]
         resume: bool,
+        /// Remove bundle directories of earlier runs that are not in this
+        /// run's input (only those holding nothing but copydesk's files).
+        #[arg(long)]
+        prune: bool,
     },
     /// Check a pipeline file, its plugins, options, stage order and paths, without running.
     Validate {
@@ -127,16 +131,37 @@ fn init_logging(verbose: u8) {
         .init();
 }
 
+/// Exit code of a run whose input holds nothing to process.
+const EXIT_EMPTY_INPUT: u8 = 3;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
     match dispatch(cli.command) {
         Ok(code) => code,
+        // The reader went away (`copydesk parse FILE | head`): stop quietly.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Like `println!`, but returns the write error (a closed pipe) instead of
+/// panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
 }
 
 fn dispatch(command: Command) -> Result<ExitCode> {
@@ -148,7 +173,18 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             jobs,
             quiet,
             resume,
-        } => run(&pipeline, input, output, jobs, quiet, resume),
+            prune,
+        } => run(
+            &pipeline,
+            RunFlags {
+                input,
+                output,
+                jobs,
+                quiet,
+                resume,
+                prune,
+            },
+        ),
         Command::Validate { pipeline } => validate(&pipeline),
         Command::Plugins { pipeline } => plugins(&pipeline),
         Command::Inspect { plugin, pipeline } => inspect(&plugin, &pipeline),
@@ -173,7 +209,11 @@ fn dispatch(command: Command) -> Result<ExitCode> {
 }
 
 fn checked(path: &Path, check_env: bool) -> Result<Plan> {
-    let source = PipelineSource::read(path)?;
+    checked_with(path, &Overrides::default(), check_env)
+}
+
+fn checked_with(path: &Path, overrides: &Overrides, check_env: bool) -> Result<Plan> {
+    let source = PipelineSource::read_with(path, overrides)?;
     let registry = source.registry();
     match Plan::check(source, &registry, check_env) {
         Ok(plan) => Ok(plan),
@@ -219,33 +259,40 @@ fn report_stats(stats: &RunStats, quiet: bool) {
     );
 }
 
-fn run(
-    path: &Path,
+/// The flags of `copydesk run`.
+struct RunFlags {
     input: Option<PathBuf>,
     output: Option<PathBuf>,
-    jobs: Option<usize>,
+    jobs: Option<u32>,
     quiet: bool,
     resume: bool,
-) -> Result<ExitCode> {
-    let plan = checked(path, input.is_none())?;
+    prune: bool,
+}
+
+fn run(path: &Path, flags: RunFlags) -> Result<ExitCode> {
+    let overrides = Overrides {
+        input: flags.input,
+        output: flags.output,
+    };
+    let plan = checked_with(path, &overrides, true)?;
     let mut options = RunOptions::from_plan(&plan);
-    if let Some(i) = input {
-        options.input = i;
+    if let Some(j) = flags.jobs {
+        options.jobs = j as usize;
     }
-    if let Some(o) = output {
-        options.output = o;
-    }
-    if let Some(j) = jobs {
-        options.jobs = j.max(1);
-    }
-    options.resume = resume;
-    options.progress = !quiet;
+    options.resume = flags.resume;
+    options.prune = flags.prune;
+    options.progress = !flags.quiet;
     let stats = runner::run(&plan, &options)?;
-    report_stats(&stats, quiet);
-    if !quiet {
+    for w in &stats.warnings {
+        eprintln!("warning: {w}");
+    }
+    report_stats(&stats, flags.quiet);
+    if !flags.quiet {
         eprintln!("output in {}", options.output.display());
     }
-    Ok(if stats.errors.is_empty() {
+    Ok(if stats.inputs == 0 {
+        ExitCode::from(EXIT_EMPTY_INPUT)
+    } else if stats.errors.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -254,16 +301,20 @@ fn run(
 
 fn validate(path: &Path) -> Result<ExitCode> {
     let plan = checked(path, true)?;
-    println!("{}: ok", path.display());
+    // Creating the stages runs the plugins' own checks of their options
+    // (such as one option's bound depending on another's), as `run` would.
+    plan.instantiate()
+        .with_context(|| format!("{}: a stage refused its options", path.display()))?;
+    out!("{}: ok", path.display())?;
     for step in &plan.steps {
-        println!(
+        out!(
             "  {} = {} {} (stage `{}`, {})",
             step.name,
             step.plugin.name,
             step.plugin.version,
             step.spec.name,
             step.plugin.path.display()
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -279,7 +330,7 @@ fn plugins(pipeline: &Path) -> Result<ExitCode> {
     let registry = registry_for(pipeline);
     let (found, skipped) = registry.discover();
     if found.is_empty() {
-        println!(
+        out!(
             "no plugins found; searched: {}",
             registry
                 .dirs()
@@ -287,7 +338,7 @@ fn plugins(pipeline: &Path) -> Result<ExitCode> {
                 .map(|d| d.display().to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
+        )?;
     }
     for p in &found {
         let stages: Vec<String> = p
@@ -305,14 +356,14 @@ fn plugins(pipeline: &Path) -> Result<ExitCode> {
                 )
             })
             .collect();
-        println!(
+        out!(
             "{} {}\n  {}\n  stages: {}\n  file: {}",
             p.name,
             p.version,
             p.description,
             stages.join(", "),
             p.path.display()
-        );
+        )?;
     }
     for s in &skipped {
         tracing::info!("skipped {}: {}", s.path.display(), s.reason);
@@ -358,13 +409,19 @@ fn inspect(name: &str, pipeline: &Path) -> Result<ExitCode> {
             } else {
                 format!("default {}", o.default)
             };
+            let range = match (o.min, o.max) {
+                (Some(lo), Some(hi)) => format!(", {lo}..={hi}"),
+                (Some(lo), None) => format!(", {lo}.."),
+                (None, Some(hi)) => format!(", ..={hi}"),
+                (None, None) => String::new(),
+            };
             let choices = if o.choices.is_empty() {
                 String::new()
             } else {
                 format!("; one of: {}", o.choices.join(", "))
             };
             println!(
-                "  {} ({}, {default}{choices})\n      {}",
+                "  {} ({}, {default}{range}{choices})\n      {}",
                 o.name,
                 o.ty.name(),
                 o.doc
@@ -417,11 +474,11 @@ fn parse(file: &Path, format: &str, text_only: bool) -> Result<ExitCode> {
     let mut failed = false;
     for r in results {
         match r {
-            copydesk_core::abi::DocResult::Ok(doc) if text_only => println!("{}", doc.text),
-            copydesk_core::abi::DocResult::Ok(doc) => println!(
+            copydesk_core::abi::DocResult::Ok(doc) if text_only => out!("{}", doc.text)?,
+            copydesk_core::abi::DocResult::Ok(doc) => out!(
                 "{}",
                 serde_json::to_string_pretty(&copydesk_host::output::DocumentRecord::of(&doc))?
-            ),
+            )?,
             copydesk_core::abi::DocResult::Error(e) => {
                 eprintln!("error: {}", e.message);
                 failed = true;
@@ -466,17 +523,32 @@ fn summarize(
     for e in &stats.errors {
         eprintln!("warning: {}", e.display());
     }
+    if stats.inputs == 0 {
+        eprintln!("error: `{}` holds no documents to summarize", dir.display());
+        return Ok(ExitCode::from(EXIT_EMPTY_INPUT));
+    }
+    let mut printed = false;
     for bundle in &stats.kept {
         let Some(summary) = &bundle.summary else {
             continue;
         };
+        if summary.sentences.is_empty() {
+            continue;
+        }
+        printed = true;
         if cite {
             for s in &summary.sentences {
-                println!("{} [{} {}..{}]", s.text, s.doc, s.start, s.end);
+                out!("{} [{} {}..{}]", s.text, s.doc, s.start, s.end)?;
             }
         } else {
-            println!("{}", summary.text);
+            out!("{}", summary.text)?;
         }
+    }
+    if !printed {
+        eprintln!(
+            "error: no brief: no sentence of the sources fits in {words} words, or none could be read; give a larger budget with --words (briefs usually need 20 or more)"
+        );
+        return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }

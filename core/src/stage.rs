@@ -145,6 +145,12 @@ pub struct OptionSpec {
     /// The accepted values, for options that take one of a few strings.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<String>,
+    /// Least value (inclusive) of an integer or float option; none: no lower bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Greatest value (inclusive) of an integer or float option; none: no upper bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
     /// What it does, for `copydesk inspect`.
     pub doc: String,
 }
@@ -158,6 +164,8 @@ impl OptionSpec {
             default: default.into(),
             required: false,
             choices: Vec::new(),
+            min: None,
+            max: None,
             doc: doc.into(),
         }
     }
@@ -169,6 +177,8 @@ impl OptionSpec {
             default: Value::Null,
             required: false,
             choices: Vec::new(),
+            min: None,
+            max: None,
             doc: doc.into(),
         }
     }
@@ -181,6 +191,21 @@ impl OptionSpec {
     pub fn required(mut self) -> Self {
         self.required = true;
         self
+    }
+    /// The least value (inclusive) a number option accepts; the host refuses
+    /// smaller values before anything runs.
+    pub fn min(mut self, min: f64) -> Self {
+        self.min = Some(min);
+        self
+    }
+    /// The greatest value (inclusive) a number option accepts.
+    pub fn max(mut self, max: f64) -> Self {
+        self.max = Some(max);
+        self
+    }
+    /// Both bounds (inclusive): `.range(0.0, 1.0)` is `.min(0.0).max(1.0)`.
+    pub fn range(self, min: f64, max: f64) -> Self {
+        self.min(min).max(max)
     }
 }
 
@@ -327,4 +352,39 @@ pub trait Plugin: 'static {
     fn stages() -> Vec<StageSpec>;
     /// Creates a stage instance from checked options.
     fn create(stage: &str, options: &Options) -> Result<Stage, StageError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn option_bounds_are_optional_in_the_manifest() {
+        // A manifest written before `min`/`max` existed still loads.
+        let old: OptionSpec =
+            serde_json::from_str(r#"{"name": "n", "type": "integer", "default": 3, "doc": "d"}"#)
+                .unwrap();
+        assert_eq!((old.min, old.max), (None, None));
+        // Unset bounds are not written, so the manifest of a plugin that
+        // declares none is unchanged.
+        let json = serde_json::to_value(&old).unwrap();
+        assert!(
+            json.get("min").is_none() && json.get("max").is_none(),
+            "{json}"
+        );
+        let bounded = OptionSpec::new("t", OptionType::Float, 0.8, "d").range(0.0, 1.0);
+        let json = serde_json::to_value(&bounded).unwrap();
+        assert_eq!(
+            (json["min"].as_f64(), json["max"].as_f64()),
+            (Some(0.0), Some(1.0))
+        );
+        let back: OptionSpec = serde_json::from_value(json).unwrap();
+        assert_eq!(back, bounded);
+        assert_eq!(
+            OptionSpec::new("w", OptionType::Integer, 1, "d")
+                .min(1.0)
+                .max,
+            None
+        );
+    }
 }

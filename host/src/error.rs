@@ -37,12 +37,17 @@ pub enum HostError {
         message: String,
     },
     /// Input or output failed.
-    #[error("{path}: {source}")]
+    ///
+    /// The message already holds the I/O error, so it is deliberately not
+    /// the error's `source()`: a report that prints the chain (`{:#}` of
+    /// anyhow) would say it twice ("Read-only file system (os error 30):
+    /// Read-only file system (os error 30)").
+    #[error("{path}: {error}")]
     Io {
         /// The file.
         path: PathBuf,
         /// The error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// Anything else.
     #[error("{0}")]
@@ -54,10 +59,34 @@ impl HostError {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         HostError::Io {
             path: path.into(),
-            source,
+            error: source,
         }
     }
 }
 
 /// Result with [`HostError`].
 pub type Result<T, E = HostError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_io_error_is_said_once() {
+        let e = HostError::io("out", std::io::Error::other("Read-only file system"));
+        // What `copydesk` prints: anyhow's `{:#}` adds every `source()`.
+        let printed = anyhow_like(&e);
+        assert_eq!(printed, "out: Read-only file system");
+    }
+
+    /// The message followed by each `source()`, as anyhow's `{:#}` prints it.
+    fn anyhow_like(e: &dyn std::error::Error) -> String {
+        let mut out = e.to_string();
+        let mut next = e.source();
+        while let Some(s) = next {
+            out.push_str(&format!(": {s}"));
+            next = s.source();
+        }
+        out
+    }
+}

@@ -778,7 +778,7 @@ pub fn render_index(entries: &[IndexEntry]) -> String {
             "<tr><td><a href=\"{}/report.html\">{}</a><br><code class=\"meta\">{}</code></td>\
              <td>{dates}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{errors}</td></tr>",
-            escape(&percent_encode(&e.id)),
+            escape(&percent_encode(&crate::output::bundle_dir_name(&e.id))),
             escape(headline),
             escape(&e.id),
             e.documents,
@@ -920,7 +920,7 @@ mod tests {
         assert!(!html.contains("<script"));
         let index = render_index(&[IndexEntry::of(&hostile(), 2)]);
         assert!(
-            index.contains("href=\"b%22%3C%27%3E%26/report.html\""),
+            index.contains("href=\"b%2522%253C%27%253E%2526/report.html\""),
             "{index}"
         );
         assert!(index.contains("&lt;script&gt;alert(1)"));

@@ -4,8 +4,9 @@
 //! file into `<DOC>` records, each of which becomes one document for the
 //! parse stage. Decoding and field mapping are the parse stage's job.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use copydesk_core::{base64, Document};
 
@@ -26,7 +27,10 @@ pub struct BundleInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordRef {
     /// The file.
-    pub path: PathBuf,
+    pub path: Arc<Path>,
+    /// The file's path relative to the input, without extension: ids of
+    /// records with no id field are `<bundle>/<rel>:<line>`.
+    pub rel: Arc<str>,
     /// Byte offset of the line.
     pub offset: u64,
     /// Length of the line in bytes (without the newline).
@@ -50,6 +54,172 @@ fn is_glob(path: &Path) -> bool {
     path.to_string_lossy().contains(['*', '?', '['])
 }
 
+/// How the input tree is walked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// Follow symbolic links to directories (`[input] follow_symlinks`).
+    /// Links to files are always followed; a file reached twice within a
+    /// bundle (through links or hard links) counts once, and a directory
+    /// reached twice (a link loop) is walked once.
+    pub follow_symlinks: bool,
+}
+
+/// The bundles of an input, and what the walk skipped.
+#[derive(Debug, Clone, Default)]
+pub struct Discovery {
+    /// Bundles, sorted by id.
+    pub bundles: Vec<BundleInput>,
+    /// One line per skipped entry (a link not followed, a loop, a file
+    /// reached twice, a special file), for the user.
+    pub warnings: Vec<String>,
+}
+
+/// The identity of a file or directory: device and inode where there are
+/// such things, else the canonical path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum FileKey {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    #[cfg_attr(unix, allow(dead_code))]
+    Path(PathBuf),
+}
+
+fn file_key(path: &Path, meta: &std::fs::Metadata) -> FileKey {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let _ = path;
+        FileKey::Inode(meta.dev(), meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        FileKey::Path(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()))
+    }
+}
+
+/// What an entry of the input tree is, after the link policy.
+enum Entry {
+    File(FileKey),
+    Dir(FileKey),
+    Skip,
+}
+
+/// Walks input trees: applies the link policy, never visits a directory
+/// twice, never lists a file twice within one bundle, and notes every skip.
+struct Walker<'a> {
+    options: ScanOptions,
+    warnings: &'a mut Vec<String>,
+}
+
+impl Walker<'_> {
+    fn classify(&mut self, path: &Path) -> Entry {
+        let Ok(link) = std::fs::symlink_metadata(path) else {
+            self.warnings
+                .push(format!("{}: cannot be read; skipped", path.display()));
+            return Entry::Skip;
+        };
+        let is_link = link.file_type().is_symlink();
+        let meta = if is_link {
+            match std::fs::metadata(path) {
+                Ok(m) => m,
+                Err(_) => {
+                    self.warnings.push(format!(
+                        "{}: a symbolic link to nothing; skipped",
+                        path.display()
+                    ));
+                    return Entry::Skip;
+                }
+            }
+        } else {
+            link
+        };
+        if meta.is_dir() {
+            if is_link && !self.options.follow_symlinks {
+                self.warnings.push(format!(
+                    "{}: a symbolic link to a directory, not followed (set `follow_symlinks = true` in `[input]` to follow links)",
+                    path.display()
+                ));
+                return Entry::Skip;
+            }
+            Entry::Dir(file_key(path, &meta))
+        } else if meta.is_file() {
+            Entry::File(file_key(path, &meta))
+        } else {
+            self.warnings.push(format!(
+                "{}: not a regular file (a pipe, socket or device); skipped",
+                path.display()
+            ));
+            Entry::Skip
+        }
+    }
+
+    /// The visible entries of a directory, sorted.
+    fn entries(&mut self, dir: &Path) -> Result<Vec<PathBuf>> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| HostError::io(dir, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| !hidden(p))
+            .collect();
+        entries.sort();
+        Ok(entries)
+    }
+
+    /// Every file under `dir` (recursively, sorted), each file once.
+    fn files_under(&mut self, dir: &Path) -> Result<Vec<PathBuf>> {
+        let mut out = Vec::new();
+        let mut dirs = HashSet::new();
+        let mut files = HashSet::new();
+        if let Ok(meta) = std::fs::metadata(dir) {
+            dirs.insert(file_key(dir, &meta));
+        }
+        self.walk(dir, &mut dirs, &mut files, &mut out)?;
+        Ok(out)
+    }
+
+    fn walk(
+        &mut self,
+        dir: &Path,
+        dirs: &mut HashSet<FileKey>,
+        files: &mut HashSet<FileKey>,
+        out: &mut Vec<PathBuf>,
+    ) -> Result<()> {
+        let entries = match self.entries(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                self.warnings.push(format!("{e}; skipped"));
+                return Ok(());
+            }
+        };
+        for p in entries {
+            match self.classify(&p) {
+                Entry::Dir(key) => {
+                    if dirs.insert(key) {
+                        self.walk(&p, dirs, files, out)?;
+                    } else {
+                        self.warnings.push(format!(
+                            "{}: a directory already walked (a link loop?); skipped",
+                            p.display()
+                        ));
+                    }
+                }
+                Entry::File(key) => {
+                    if files.insert(key) {
+                        out.push(p);
+                    } else {
+                        self.warnings.push(format!(
+                            "{}: the same file as another one in the bundle (a link); counted once",
+                            p.display()
+                        ));
+                    }
+                }
+                Entry::Skip => {}
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Finds the bundles of an input, by layout:
 /// - a glob pattern (`corpus/*/*.txt`): matched directories are bundles,
 ///   matched files form one bundle per parent directory;
@@ -57,46 +227,83 @@ fn is_glob(path: &Path) -> bool {
 ///   directory) is grouped into bundles by that field of each record (a
 ///   record without it goes to the bundle named after its file); only the
 ///   records' positions are kept in memory;
-/// - otherwise see [`discover`].
-pub fn discover_with(input: &Path, bundle_field: Option<&str>) -> Result<Vec<BundleInput>> {
-    if is_glob(input) {
-        let pattern = input.to_string_lossy();
-        let paths = glob::glob(&pattern)
-            .map_err(|e| HostError::Other(format!("input pattern `{pattern}`: {e}")))?;
-        let mut groups: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
-        let mut bundles = Vec::new();
-        for p in paths.flatten().filter(|p| !hidden(p)) {
-            if p.is_dir() {
-                let mut files = Vec::new();
-                files_under(&p, &mut files)?;
-                bundles.push(BundleInput::of_files(name_of(&p), files));
-            } else if p.is_file() {
-                let parent = p.parent().map(name_of).unwrap_or_else(|| "input".into());
-                groups.entry(parent).or_default().push(p);
-            }
-        }
-        bundles.extend(groups.into_iter().map(|(id, mut files)| {
-            files.sort();
-            BundleInput::of_files(id, files)
-        }));
-        bundles.sort_by(|a, b| a.id.cmp(&b.id));
-        if bundles.is_empty() {
-            return Err(HostError::Other(format!(
-                "input pattern `{pattern}` matches nothing"
-            )));
-        }
-        return Ok(bundles);
-    }
-    let Some(field) = bundle_field else {
-        return discover(input);
+/// - otherwise a file is one bundle; in a directory, each sub-directory is a
+///   bundle and the files directly in it form one bundle named after the
+///   directory.
+///
+/// Sorted by id.
+pub fn discover_with(
+    input: &Path,
+    bundle_field: Option<&str>,
+    options: ScanOptions,
+) -> Result<Discovery> {
+    let mut warnings = Vec::new();
+    let mut walker = Walker {
+        options,
+        warnings: &mut warnings,
     };
-    let mut files = Vec::new();
-    if input.is_dir() {
-        files_under(input, &mut files)?;
-        files.retain(|p| p.extension().is_some_and(|e| e == "jsonl" || e == "ndjson"));
+    let bundles = if is_glob(input) {
+        discover_glob(input, &mut walker)?
+    } else if let Some(field) = bundle_field {
+        discover_records(input, field, &mut walker)?
     } else {
-        files.push(input.to_path_buf());
+        discover_tree(input, &mut walker)?
+    };
+    Ok(Discovery { bundles, warnings })
+}
+
+fn discover_glob(input: &Path, walker: &mut Walker) -> Result<Vec<BundleInput>> {
+    let pattern = input.to_string_lossy();
+    let paths = glob::glob(&pattern)
+        .map_err(|e| HostError::Other(format!("input pattern `{pattern}`: {e}")))?;
+    let mut groups: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    let mut seen: HashMap<String, HashSet<FileKey>> = HashMap::new();
+    let mut bundles = Vec::new();
+    for p in paths.flatten().filter(|p| !hidden(p)) {
+        match walker.classify(&p) {
+            Entry::Dir(_) => {
+                let files = walker.files_under(&p)?;
+                bundles.push(BundleInput::of_files(name_of(&p), files));
+            }
+            Entry::File(key) => {
+                let parent = p.parent().map(name_of).unwrap_or_else(|| "input".into());
+                if seen.entry(parent.clone()).or_default().insert(key) {
+                    groups.entry(parent).or_default().push(p);
+                } else {
+                    walker.warnings.push(format!(
+                        "{}: the same file as another one in the bundle (a link); counted once",
+                        p.display()
+                    ));
+                }
+            }
+            Entry::Skip => {}
+        }
     }
+    bundles.extend(groups.into_iter().map(|(id, mut files)| {
+        files.sort();
+        BundleInput::of_files(id, files)
+    }));
+    bundles.sort_by(|a, b| a.id.cmp(&b.id));
+    if bundles.is_empty() {
+        return Err(HostError::Other(format!(
+            "input pattern `{pattern}` matches nothing"
+        )));
+    }
+    Ok(bundles)
+}
+
+/// The UTF-8 byte order mark some tools write at the start of a file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn discover_records(input: &Path, field: &str, walker: &mut Walker) -> Result<Vec<BundleInput>> {
+    let (files, root) = if input.is_dir() {
+        let mut files = walker.files_under(input)?;
+        files.retain(|p| p.extension().is_some_and(|e| e == "jsonl" || e == "ndjson"));
+        (files, input.to_path_buf())
+    } else {
+        let root = input.parent().map(Path::to_path_buf).unwrap_or_default();
+        (vec![input.to_path_buf()], root)
+    };
     let mut groups: BTreeMap<String, Vec<RecordRef>> = BTreeMap::new();
     for path in files {
         use std::io::BufRead;
@@ -106,6 +313,10 @@ pub fn discover_with(input: &Path, bundle_field: Option<&str>) -> Result<Vec<Bun
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "input".into());
+        // Ids of records without an id field are relative to the input, so
+        // the same corpus gets the same ids wherever it lives.
+        let rel: Arc<str> = relative_name(path.strip_prefix(&root).unwrap_or(&path)).into();
+        let shared_path: Arc<Path> = path.as_path().into();
         let (mut offset, mut n) = (0u64, 0u64);
         let mut line = Vec::new();
         loop {
@@ -116,10 +327,14 @@ pub fn discover_with(input: &Path, bundle_field: Option<&str>) -> Result<Vec<Bun
             if read == 0 {
                 break;
             }
-            let start = offset;
+            let mut start = offset;
             offset += read as u64;
             n += 1;
-            let body = line.strip_suffix(b"\n").unwrap_or(&line);
+            let mut body = line.strip_suffix(b"\n").unwrap_or(&line);
+            if n == 1 && body.starts_with(BOM) {
+                body = &body[BOM.len()..];
+                start += BOM.len() as u64;
+            }
             if body.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
@@ -132,10 +347,10 @@ pub fn discover_with(input: &Path, bundle_field: Option<&str>) -> Result<Vec<Bun
                             .unwrap_or_else(|| v.to_string())
                     })
                 })
-                .map(|b| sanitize_id(&b))
                 .unwrap_or_else(|| fallback.clone());
             groups.entry(bundle).or_default().push(RecordRef {
-                path: path.clone(),
+                path: Arc::clone(&shared_path),
+                rel: Arc::clone(&rel),
                 offset: start,
                 len: body.len(),
                 line: n,
@@ -152,24 +367,13 @@ pub fn discover_with(input: &Path, bundle_field: Option<&str>) -> Result<Vec<Bun
         .collect())
 }
 
-/// A bundle id usable as a directory name.
-fn sanitize_id(id: &str) -> String {
-    let clean: String = id
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let clean = clean.trim_start_matches('.').to_string();
-    if clean.is_empty() {
-        "_".into()
-    } else {
-        clean
-    }
+/// A path relative to its bundle, without extension, `/`-separated.
+fn relative_name(rel: &Path) -> String {
+    let rel = rel.with_extension("");
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn hidden(path: &Path) -> bool {
@@ -179,72 +383,64 @@ fn hidden(path: &Path) -> bool {
 }
 
 fn name_of(path: &Path) -> String {
-    path.canonicalize()
-        .ok()
-        .as_deref()
-        .unwrap_or(path)
+    // The name as written (a link keeps its own name); `.`, `..` and `/`
+    // are named after the directory they stand for.
+    let named = path
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .filter(|n| *n != "." && *n != "..")
+        .map(|n| n.to_string_lossy().into_owned());
+    named
+        .or_else(|| {
+            path.canonicalize()
+                .ok()?
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
         .unwrap_or_else(|| "input".into())
 }
 
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| HostError::io(dir, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| !hidden(p))
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files_under(&p, out)?;
-        } else if p.is_file() {
-            out.push(p);
-        }
-    }
-    Ok(())
+/// Finds the bundles of an input path (no pattern, no bundle field) with
+/// the default scan options; see [`discover_with`].
+pub fn discover(input: &Path) -> Result<Vec<BundleInput>> {
+    Ok(discover_with(input, None, ScanOptions::default())?.bundles)
 }
 
-/// Finds the bundles of an input path: a file is one bundle; in a
-/// directory, each sub-directory is a bundle and the files directly in it
-/// form one bundle named after the directory. Sorted by id.
-pub fn discover(input: &Path) -> Result<Vec<BundleInput>> {
+fn discover_tree(input: &Path, walker: &mut Walker) -> Result<Vec<BundleInput>> {
     let meta = std::fs::metadata(input).map_err(|e| HostError::io(input, e))?;
     if meta.is_file() {
         let id = input
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "input".into());
-        return Ok(vec![BundleInput {
-            records: Vec::new(),
-            id,
-            files: vec![input.to_path_buf()],
-        }]);
+        return Ok(vec![BundleInput::of_files(id, vec![input.to_path_buf()])]);
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(input)
-        .map_err(|e| HostError::io(input, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| !hidden(p))
-        .collect();
-    entries.sort();
+    let entries = walker.entries(input)?;
     let mut bundles = Vec::new();
-    let direct: Vec<PathBuf> = entries.iter().filter(|p| p.is_file()).cloned().collect();
-    if !direct.is_empty() {
-        bundles.push(BundleInput {
-            records: Vec::new(),
-            id: name_of(input),
-            files: direct,
-        });
+    let mut dirs = Vec::new();
+    let mut direct = Vec::new();
+    let mut seen = HashSet::new();
+    for p in entries {
+        match walker.classify(&p) {
+            Entry::Dir(_) => dirs.push(p),
+            Entry::File(key) => {
+                if seen.insert(key) {
+                    direct.push(p);
+                } else {
+                    walker.warnings.push(format!(
+                        "{}: the same file as another one in the bundle (a link); counted once",
+                        p.display()
+                    ));
+                }
+            }
+            Entry::Skip => {}
+        }
     }
-    for dir in entries.iter().filter(|p| p.is_dir()) {
-        let mut files = Vec::new();
-        files_under(dir, &mut files)?;
-        bundles.push(BundleInput {
-            records: Vec::new(),
-            id: name_of(dir),
-            files,
-        });
+    if !direct.is_empty() {
+        bundles.push(BundleInput::of_files(name_of(input), direct));
+    }
+    for dir in dirs {
+        let files = walker.files_under(&dir)?;
+        bundles.push(BundleInput::of_files(name_of(&dir), files));
     }
     bundles.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(bundles)
@@ -275,7 +471,7 @@ fn container(path: &Path, bytes: &[u8], format: &str) -> Container {
     }
     let head = &bytes[..bytes.len().min(512)];
     let head = String::from_utf8_lossy(head);
-    if head.trim_start().starts_with("<DOC>") || ext == "sgml" || ext == "trec" {
+    if copydesk_text::trec::starts_with_doc(&head) || ext == "sgml" || ext == "trec" {
         return Container::Trec;
     }
     Container::Single
@@ -317,29 +513,16 @@ fn stem_id(bundle: &str, bundle_root: Option<&Path>, path: &Path) -> String {
     format!("{bundle}/{name}")
 }
 
-/// Splits TREC/SGML text into `<DOC>` records: `(1-based line, record text)`.
-/// A record cut short (no `</DOC>`) runs to the end of the text.
+/// Splits TREC/SGML text into `<DOC>` records: `(1-based line, record text)`
+/// (see [`copydesk_text::trec::records`]).
 pub fn split_trec(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut search = 0;
-    while let Some(i) = text[search..].find("<DOC>") {
-        let start = search + i;
-        let end = match text[start..].find("</DOC>") {
-            Some(j) => start + j + "</DOC>".len(),
-            None => text.len(),
-        };
-        let line = text[..start].matches('\n').count() + 1;
-        out.push((line, &text[start..end]));
-        search = end;
-    }
-    out
+    copydesk_text::trec::records(text)
+        .into_iter()
+        .map(|r| (r.line, &text[r.start..r.end]))
+        .collect()
 }
 
-fn docno(record: &str) -> Option<&str> {
-    let start = record.find("<DOCNO>")? + "<DOCNO>".len();
-    let end = record[start..].find("</DOCNO>")? + start;
-    Some(record[start..end].trim()).filter(|s| !s.is_empty())
-}
+use copydesk_text::trec::docno;
 
 /// Reads the records of one file as unparsed documents of `bundle`.
 pub fn documents_of(
@@ -362,6 +545,7 @@ pub fn documents_of(
         )],
         Container::JsonLines => {
             let base = stem_id(bundle, bundle_root, path);
+            let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
             bytes
                 .split(|&b| b == b'\n')
                 .enumerate()
@@ -378,7 +562,14 @@ pub fn documents_of(
                     .and_then(|(_, r)| docno(r))
                     .map(|d| format!("{bundle}/{d}"))
                     .unwrap_or_else(|| stem_id(bundle, bundle_root, path));
-                return vec![unparsed(id, bundle, path, bytes, Some("trec"), None)];
+                // A `.sgml` file with no `<DOC>` is left to detection
+                // unless the user said it is TREC.
+                let hint = if records.is_empty() {
+                    hint
+                } else {
+                    Some("trec")
+                };
+                return vec![unparsed(id, bundle, path, bytes, hint, None)];
             }
             let base = stem_id(bundle, bundle_root, path);
             records
@@ -425,11 +616,6 @@ pub fn jsonl_record(
         .map(|id| format!("{bundle}/{id}"))
         .unwrap_or_else(|| format!("{base}:{line_no}"));
     unparsed(id, bundle, path, line, Some("jsonl"), Some(line_no))
-}
-
-/// The id prefix of records of a file with no id of their own.
-pub fn file_base_id(bundle: &str, path: &Path) -> String {
-    stem_id(bundle, None, path)
 }
 
 /// Makes ids unique within a bundle by suffixing repeats (`x`, `x~2`, ...).

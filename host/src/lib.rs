@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod html;
 pub mod input;
+pub mod lock;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;

@@ -17,6 +17,72 @@ use crate::error::{HostError, Result};
 /// Version of the output contract (`docs/output.md`).
 pub const SCHEMA_VERSION: &str = "1.0";
 
+/// Run-level files of the output directory: no bundle directory may take
+/// one of these names (compared without case, for case-insensitive file
+/// systems).
+pub const RUN_FILES: &[&str] = &["run.json", "errors.jsonl", "index.html"];
+
+/// Punctuation kept as it is in bundle directory names (safe in file names
+/// on the common file systems and in URLs once percent-encoded).
+const KEPT: &str = "-_.,+=@()!'";
+
+/// Longest bundle directory name, in bytes (file systems allow 255).
+const MAX_DIR_NAME: usize = 200;
+
+/// The directory name of a bundle under the output directory.
+///
+/// The mapping is injective, so distinct bundle ids never share a
+/// directory:
+/// - letters and digits (any script), spaces inside the name and
+///   `- _ . , + = @ ( ) ! '` are kept; every other character is written as
+///   `%XX` per UTF-8 byte (so `a/b` is `a%2Fb`, `a_b` stays `a_b`, `<` is
+///   `%3C`);
+/// - a leading `.` is escaped (`.` is `%2E`, `..` is `%2E.`, hidden names
+///   cannot occur), the empty id is `%`;
+/// - a name equal to a run-level file (`run.json`, `errors.jsonl`,
+///   `index.html`, any case) has its first character escaped;
+/// - a name longer than 200 bytes is cut and ends in `~` and 16 hex digits
+///   of a hash of the whole id (`~` is always escaped otherwise).
+pub fn bundle_dir_name(id: &str) -> String {
+    use std::fmt::Write as _;
+    if id.is_empty() {
+        return "%".into();
+    }
+    let mut out = String::with_capacity(id.len());
+    let reserved = RUN_FILES.iter().any(|r| r.eq_ignore_ascii_case(id));
+    // Byte offsets in `out` where a character's encoding starts (safe cut points).
+    let mut cuts = Vec::new();
+    for (i, c) in id.char_indices() {
+        cuts.push(out.len());
+        let edge = i == 0 || i + c.len_utf8() == id.len();
+        let keep = (c.is_alphanumeric() || KEPT.contains(c) || (c == ' ' && !edge))
+            && !(i == 0 && (c == '.' || reserved));
+        if keep {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    if out.len() <= MAX_DIR_NAME {
+        return out;
+    }
+    let mut hash = crate::manifest::Fnv::default();
+    hash.write(id.as_bytes());
+    let keep = MAX_DIR_NAME - 17;
+    let cut = cuts
+        .into_iter()
+        .take_while(|&c| c <= keep)
+        .last()
+        .unwrap_or(0);
+    out.truncate(cut);
+    out.push('~');
+    out.push_str(&hash.hex());
+    out
+}
+
 /// Writes `bytes` to `path` atomically (temporary file, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -202,4 +268,65 @@ pub fn errors_jsonl(errors: &[ErrorRecord]) -> Vec<u8> {
         out.push(b'\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundle_dir_names_are_injective_and_safe() {
+        let ids = [
+            "a/b",
+            "a_b",
+            "a%2Fb",
+            "",
+            ".",
+            "..",
+            "%",
+            "run.json",
+            "RUN.JSON",
+            "%72un.json",
+            "index.html",
+            "errors.jsonl",
+            "kerry-syria",
+            "Ünïcode ñame",
+            "a~b",
+            "a%7Eb",
+            " a",
+            "%20a",
+            "a b",
+            "a%20b",
+        ];
+        let names: Vec<String> = ids.iter().map(|i| bundle_dir_name(i)).collect();
+        let unique: std::collections::HashSet<&String> = names.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "{names:?}");
+        assert_eq!(bundle_dir_name("kerry-syria"), "kerry-syria");
+        assert_eq!(bundle_dir_name("a/b"), "a%2Fb");
+        assert_eq!(bundle_dir_name("Ünïcode"), "Ünïcode");
+        assert_eq!(bundle_dir_name("a <b>"), "a %3Cb%3E");
+        assert_eq!(bundle_dir_name(" a "), "%20a%20");
+        for n in &names {
+            assert!(
+                !n.is_empty() && !n.starts_with('.') && !n.contains('/'),
+                "{n}"
+            );
+            assert!(!RUN_FILES.iter().any(|r| r.eq_ignore_ascii_case(n)), "{n}");
+        }
+    }
+
+    #[test]
+    fn long_bundle_ids_get_a_stable_hash_suffix() {
+        let a = "x".repeat(300);
+        let b = format!("{}y", "x".repeat(299));
+        let (na, nb) = (bundle_dir_name(&a), bundle_dir_name(&b));
+        assert!(na.len() <= 200 && nb.len() <= 200);
+        assert_ne!(na, nb);
+        assert_eq!(na, bundle_dir_name(&a));
+        assert!(na.contains('~'));
+        // Cut on a character boundary, whatever the script.
+        let c = "é/".repeat(200);
+        let nc = bundle_dir_name(&c);
+        assert!(nc.len() <= 200 && nc.is_char_boundary(nc.len()));
+    }
 }

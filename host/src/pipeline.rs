@@ -1,7 +1,7 @@
 //! A checked pipeline: its stages resolved to plugins, options checked,
 //! instances created.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use copydesk_core::StageSpec;
@@ -84,6 +84,7 @@ impl Plan {
         let mut errors = Vec::new();
         let mut steps: Vec<Step> = Vec::new();
         let base = source.base_dir();
+        source.check_input(&mut errors);
         if source.file.stages.is_empty() {
             errors.push(format!("{}: the pipeline has no `[[stage]]`; add at least `[[stage]]\\nplugin = \"parse\"`", source.path.display()));
         }
@@ -163,12 +164,8 @@ impl Plan {
                 ));
             }
             let out = source.resolve(&source.file.output.dir);
-            if let Some(problem) = unwritable(&out) {
-                errors.push(format!(
-                    "{}: output directory `{}` is not writable: {problem}",
-                    source.path.display(),
-                    out.display()
-                ));
+            if let Err(problem) = check_output_dir(&out) {
+                errors.push(format!("{}: {problem}", source.path.display()));
             }
         }
         if errors.is_empty() {
@@ -214,28 +211,163 @@ impl Plan {
     }
 }
 
-fn unwritable(dir: &std::path::Path) -> Option<String> {
-    let mut probe = dir;
+/// Checks that `dir` can be the output directory, by trying: when it
+/// exists, it must be a directory in which a file can be created (a probe
+/// file is created and removed); when it does not, the missing directories
+/// are created, a probe file in it too, and all of it is removed again. So a
+/// read-only file system or a directory of another user is found, not only
+/// a missing permission bit. The error is one sentence naming the path.
+pub fn check_output_dir(dir: &Path) -> std::result::Result<(), String> {
+    let shown = dir.display();
+    // The directories to create, deepest first, up to the nearest existing ancestor.
+    let mut missing = Vec::new();
+    let mut at = dir.to_path_buf();
     loop {
-        if probe.exists() {
-            let meta = std::fs::metadata(probe).ok()?;
-            if !meta.is_dir() {
-                return Some(format!("`{}` is a file", probe.display()));
+        match std::fs::metadata(&at) {
+            Ok(meta) if meta.is_dir() => break,
+            Ok(_) if at == dir => {
+                return Err(format!(
+                    "output directory `{shown}` is a file, not a directory"
+                ))
             }
-            if meta.permissions().readonly() {
-                return Some(format!("`{}` is read-only", probe.display()));
+            Ok(_) => {
+                return Err(format!(
+                    "output directory `{shown}` cannot be created: `{}` is a file",
+                    at.display()
+                ))
             }
-            return None;
-        }
-        match probe.parent() {
-            Some(p) if !p.as_os_str().is_empty() => probe = p,
-            _ => return None,
+            Err(_) => {
+                missing.push(at.clone());
+                at = match at.parent() {
+                    Some(p) if p.as_os_str().is_empty() => PathBuf::from("."),
+                    Some(p) => p.to_path_buf(),
+                    None => return Err(format!("output directory `{shown}` cannot be created")),
+                };
+            }
         }
     }
+    let mut created: Vec<&Path> = Vec::new();
+    let undo = |created: &[&Path]| {
+        for d in created.iter().rev() {
+            let _ = std::fs::remove_dir(d);
+        }
+    };
+    for d in missing.iter().rev() {
+        if let Err(e) = std::fs::create_dir(d) {
+            undo(&created);
+            return Err(format!(
+                "output directory `{shown}` cannot be created: `{}`: {e}",
+                d.display()
+            ));
+        }
+        created.push(d);
+    }
+    let probe = dir.join(format!(".copydesk-write-test-{}", std::process::id()));
+    let result = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&probe)
+        .map(drop)
+        .map_err(|e| format!("output directory `{shown}` is not writable: {e}"));
+    let _ = std::fs::remove_file(&probe);
+    undo(&created);
+    result
 }
 
 impl From<Vec<String>> for HostError {
     fn from(errors: Vec<String>) -> Self {
         HostError::Config(errors.join("\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("copydesk-outdir-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn output_dir_probe_leaves_nothing_behind() {
+        let dir = scratch("ok");
+        std::fs::write(dir.join("keep"), "x").unwrap();
+        assert_eq!(check_output_dir(&dir), Ok(()));
+        assert_eq!(entries(&dir), ["keep"], "the probe file is removed");
+        // Missing directories are created to try, then removed again.
+        assert_eq!(check_output_dir(&dir.join("a/b/out")), Ok(()));
+        assert_eq!(entries(&dir), ["keep"], "created directories are removed");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn output_dir_that_is_a_file() {
+        let dir = scratch("file");
+        let file = dir.join("out");
+        std::fs::write(&file, "x").unwrap();
+        let e = check_output_dir(&file).unwrap_err();
+        assert_eq!(
+            e,
+            format!(
+                "output directory `{}` is a file, not a directory",
+                file.display()
+            )
+        );
+        let e = check_output_dir(&file.join("sub")).unwrap_err();
+        assert!(
+            e.ends_with(&format!(
+                "cannot be created: `{}` is a file",
+                file.display()
+            )),
+            "{e}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn output_dir_without_write_permission() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = scratch("readonly");
+        let locked = dir.join("locked");
+        std::fs::create_dir(&locked).unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+        // Root may write anyway: then there is nothing to refuse.
+        let root_writes = std::fs::write(locked.join("probe"), "x").is_ok();
+        if root_writes {
+            println!(
+                "skipped: running as root, which writes into a mode-555 directory anyway \
+                 (the read-only file system case is tested end to end in cli/tests/validate.rs)"
+            );
+        } else {
+            let e = check_output_dir(&locked).unwrap_err();
+            assert!(
+                e.starts_with(&format!(
+                    "output directory `{}` is not writable: ",
+                    locked.display()
+                )) && e.contains("ermission denied"),
+                "{e}"
+            );
+            let e = check_output_dir(&locked.join("out")).unwrap_err();
+            assert!(
+                e.contains("cannot be created") && e.contains("ermission denied"),
+                "{e}"
+            );
+        }
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -9,7 +9,7 @@
 //! - Results are consumed in input order, so output is byte-identical for
 //!   any `jobs`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,14 +22,17 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use tokio::sync::{mpsc, watch, Semaphore};
 
-use crate::config::{Format, OnError};
+use crate::config::{Format, OnError, MAX_JOBS};
 use crate::error::{HostError, Result};
 use crate::html::IndexEntry;
 use crate::input::{
-    dedupe_ids, discover_with, documents_of, file_base_id, jsonl_record, BundleInput, RecordRef,
+    dedupe_ids, discover_with, documents_of, jsonl_record, BundleInput, RecordRef, ScanOptions,
 };
+use crate::lock::OutputLock;
 use crate::manifest::{remove_stale_temporaries, Fnv, Manifest, Record};
-use crate::output::{bundle_json, documents_jsonl, errors_jsonl, write_atomic, ErrorRecord};
+use crate::output::{
+    bundle_dir_name, bundle_json, documents_jsonl, errors_jsonl, write_atomic, ErrorRecord,
+};
 use crate::pipeline::{ActiveStage, Plan};
 use crate::plugin::CallResult;
 use crate::{html, report};
@@ -63,6 +66,11 @@ pub struct RunOptions {
     pub resume: bool,
     /// Show a progress bar (only drawn on a terminal).
     pub progress: bool,
+    /// How the input tree is walked.
+    pub scan: ScanOptions,
+    /// Remove bundle directories of earlier runs that are not in this
+    /// run's input (otherwise they are listed in a warning).
+    pub prune: bool,
 }
 
 impl RunOptions {
@@ -72,11 +80,11 @@ impl RunOptions {
         RunOptions {
             input: plan.input(),
             output: plan.output(),
-            jobs: if file.run.jobs == 0 {
-                default_jobs()
-            } else {
-                file.run.jobs
-            },
+            jobs: file
+                .run
+                .jobs
+                .as_ref()
+                .map_or_else(default_jobs, |j| *j.get_ref()),
             on_error: file.run.on_error,
             formats: file.output.formats.clone(),
             format: file.input.format.clone(),
@@ -85,6 +93,10 @@ impl RunOptions {
             in_memory: false,
             resume: false,
             progress: false,
+            scan: ScanOptions {
+                follow_symlinks: file.input.follow_symlinks,
+            },
+            prune: false,
         }
     }
 }
@@ -94,6 +106,7 @@ pub fn default_jobs() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
+        .min(MAX_JOBS)
 }
 
 /// Time spent in one stage, summed over the run.
@@ -124,6 +137,11 @@ pub struct RunStats {
     pub seconds: f64,
     /// True when the run stopped early (`on_error = "fail"`).
     pub stopped: bool,
+    /// What the input walk skipped, stale output directories, capped
+    /// settings: one line each, for the user.
+    pub warnings: Vec<String>,
+    /// Bundles found in the input.
+    pub inputs: usize,
     /// Finished bundles, when the run was made with `in_memory`.
     #[serde(skip)]
     pub kept: Vec<Bundle>,
@@ -201,7 +219,20 @@ fn config_hash(plan: &Plan, options: &RunOptions) -> String {
 
 /// Runs a checked plan.
 pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
-    let jobs = options.jobs.max(1);
+    let mut warnings = Vec::new();
+    let mut jobs = options.jobs.max(1);
+    if jobs > MAX_JOBS {
+        warnings.push(format!(
+            "{jobs} workers asked for; using the most copydesk starts, {MAX_JOBS}"
+        ));
+        jobs = MAX_JOBS;
+    }
+    // Taken first: nothing in the directory is touched while another run owns it.
+    let _lock = if options.in_memory {
+        None
+    } else {
+        Some(OutputLock::acquire(&options.output)?)
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(jobs)
         .max_blocking_threads(jobs.max(2))
@@ -209,11 +240,27 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
         .build()
         .map_err(|e| HostError::Other(format!("cannot start the runtime: {e}")))?;
     let stages = plan.instantiate()?;
-    let bundles = discover_with(&options.input, options.bundle_field.as_deref())?;
+    let discovery = discover_with(
+        &options.input,
+        options.bundle_field.as_deref(),
+        options.scan,
+    )?;
+    warnings.extend(discovery.warnings);
+    let bundles = discovery.bundles;
+    let inputs = bundles.len();
+    let owned: HashSet<String> = bundles.iter().map(|b| bundle_dir_name(&b.id)).collect();
     let (mut manifest, done) = if options.in_memory {
         (None, HashMap::new())
     } else {
         remove_stale_temporaries(&options.output);
+        // A run.json present always describes a run that finished.
+        let run_json = options.output.join(RUN_JSON);
+        match std::fs::remove_file(&run_json) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(HostError::io(&run_json, e))
+            }
+            _ => {}
+        }
         let (m, done) = Manifest::open(&options.output, options.resume)?;
         (Some(m), done)
     };
@@ -255,7 +302,7 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
         ProgressBar::hidden()
     };
     let started = Instant::now();
-    let (mut stats, records) = runtime.block_on(drive(
+    let (mut stats, records, entries) = runtime.block_on(drive(
         Arc::clone(&shared),
         bundles,
         options,
@@ -263,6 +310,7 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
         &progress,
     ))?;
     progress.finish_and_clear();
+    stats.inputs = inputs;
     stats.seconds = started.elapsed().as_secs_f64();
     let times = shared.times.lock().expect("times").clone();
     stats.stages = shared
@@ -274,7 +322,14 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
             seconds: t.as_secs_f64(),
         })
         .collect();
+    if inputs == 0 {
+        warnings.push(format!(
+            "the input `{}` holds no documents: nothing to do",
+            options.input.display()
+        ));
+    }
     let Some(manifest) = manifest else {
+        stats.warnings = warnings;
         return Ok(stats);
     };
     write_atomic(
@@ -282,12 +337,14 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
         &errors_jsonl(&stats.errors),
     )?;
     if options.formats.contains(&Format::Html) {
-        let entries: Vec<IndexEntry> = records.iter().map(|r| r.entry.clone()).collect();
         write_atomic(
             &options.output.join("index.html"),
             html::render_index(&entries).as_bytes(),
         )?;
     }
+    manifest.finish(&records)?;
+    warnings.extend(stale_directories(&options.output, &owned, options.prune));
+    stats.warnings = warnings;
     let run_json = serde_json::json!({
         "schema_version": crate::output::SCHEMA_VERSION,
         "copydesk": env!("CARGO_PKG_VERSION"),
@@ -299,6 +356,7 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
         "duplicates": stats.duplicates,
         "errors": stats.errors.len(),
         "stopped": stats.stopped,
+        "warnings": stats.warnings,
         // The only part that differs between runs of the same input and configuration.
         "timings": {
             "seconds": stats.seconds,
@@ -306,16 +364,83 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<RunStats> {
             "stages": stats.stages,
         },
     });
+    // Last, once everything it describes is on disk.
     write_atomic(
-        &options.output.join("run.json"),
+        &options.output.join(RUN_JSON),
         format!(
             "{}\n",
             serde_json::to_string_pretty(&run_json).expect("json")
         )
         .as_bytes(),
     )?;
-    manifest.finish(&records)?;
     Ok(stats)
+}
+
+/// File name of the run summary.
+const RUN_JSON: &str = "run.json";
+
+/// Files copydesk writes in a bundle directory.
+const BUNDLE_FILES: &[&str] = &["bundle.json", "documents.jsonl", "report.md", "report.html"];
+
+/// Directories of the output that are not bundles of this run: removed
+/// with `prune` when they hold only copydesk's files, else reported.
+fn stale_directories(output: &Path, owned: &HashSet<String>, prune: bool) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(output) else {
+        return Vec::new();
+    };
+    let mut stale: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            !name.starts_with('.') && !owned.contains(&name)
+        })
+        .map(|e| e.path())
+        .collect();
+    stale.sort();
+    if stale.is_empty() {
+        return Vec::new();
+    }
+    let ours = |dir: &Path| {
+        std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries.flatten().all(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                e.file_type().is_ok_and(|t| t.is_file())
+                    && (BUNDLE_FILES.contains(&name.as_str())
+                        || (name.starts_with('.') && name.contains(".tmp-")))
+            })
+        })
+    };
+    let names = |dirs: &[PathBuf]| {
+        dirs.iter()
+            .map(|d| format!("`{}`", d.display()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !prune {
+        return vec![format!(
+            "{} director{} in the output {} not bundles of this input (left by an earlier run?): {}; `copydesk run --prune` removes those that hold only copydesk's files",
+            stale.len(),
+            if stale.len() == 1 { "y" } else { "ies" },
+            if stale.len() == 1 { "is" } else { "are" },
+            names(&stale)
+        )];
+    }
+    let mut warnings = Vec::new();
+    let (mine, foreign): (Vec<PathBuf>, Vec<PathBuf>) = stale.into_iter().partition(|d| ours(d));
+    for dir in &mine {
+        match std::fs::remove_dir_all(dir) {
+            Ok(()) => tracing::info!("pruned {}", dir.display()),
+            Err(e) => warnings.push(format!("{}: cannot remove it: {e}", dir.display())),
+        }
+    }
+    if !foreign.is_empty() {
+        warnings.push(format!(
+            "not pruned, as they hold files copydesk does not write: {}",
+            names(&foreign)
+        ));
+    }
+    warnings
 }
 
 async fn drive(
@@ -324,7 +449,7 @@ async fn drive(
     options: &RunOptions,
     mut manifest: Option<&mut Manifest>,
     progress: &ProgressBar,
-) -> Result<(RunStats, Vec<Record>)> {
+) -> Result<(RunStats, Vec<Record>, Vec<IndexEntry>)> {
     let (tx, mut rx) = mpsc::channel::<tokio::task::JoinHandle<Outcome>>(shared.jobs);
     let producer = {
         let shared = Arc::clone(&shared);
@@ -349,21 +474,26 @@ async fn drive(
         stages: Vec::new(),
         seconds: 0.0,
         stopped: false,
+        warnings: Vec::new(),
+        inputs: 0,
         kept: Vec::new(),
     };
+    // Bundles whose files are in place (the manifest), and every bundle the
+    // run finished, written or not (the index).
     let mut records = Vec::new();
+    let mut entries = Vec::new();
     while let Some(handle) = rx.recv().await {
         let outcome = handle
             .await
             .map_err(|e| HostError::Other(format!("a bundle task failed: {e}")))?;
-        let record = match outcome {
+        let (record, written) = match outcome {
             Outcome::Done(record) => {
                 stats.resumed += 1;
-                record
+                (record, true)
             }
             Outcome::Ran {
                 bundle,
-                errors,
+                mut errors,
                 input_hash,
             } => {
                 let failed = !errors.is_empty();
@@ -376,15 +506,39 @@ async fn drive(
                 if stats.stopped {
                     continue;
                 }
-                let entry = IndexEntry::of(&bundle, errors.len());
+                let mut entry = IndexEntry::of(&bundle, errors.len());
+                let mut written = true;
                 if options.in_memory {
                     stats.kept.push(bundle);
                 } else {
-                    let dir = options.output.join(&bundle.id);
+                    // A bundle that cannot be written is that bundle's failure,
+                    // not the run's: it is recorded and left out of the
+                    // manifest, so that `--resume` tries it again.
+                    let dir = options.output.join(bundle_dir_name(&bundle.id));
                     let formats = options.formats.clone();
-                    tokio::task::spawn_blocking(move || write_bundle(&dir, &bundle, &formats))
-                        .await
-                        .map_err(|e| HostError::Other(format!("writing failed: {e}")))??;
+                    let id = bundle.id.clone();
+                    let shown = dir.display().to_string();
+                    let result =
+                        tokio::task::spawn_blocking(move || write_bundle(&dir, &bundle, &formats))
+                            .await
+                            .unwrap_or_else(|e| Err(HostError::Other(e.to_string())));
+                    if let Err(e) = result {
+                        errors.push(ErrorRecord {
+                            bundle: id,
+                            doc: None,
+                            file: Some(shown),
+                            stage: "output".into(),
+                            plugin: None,
+                            message: format!("cannot write the bundle's files: {e}"),
+                            panic: false,
+                        });
+                        entry.errors = errors.len();
+                        written = false;
+                        if shared.on_error == OnError::Fail {
+                            shared.stop.store(true, Ordering::SeqCst);
+                            stats.stopped = true;
+                        }
+                    }
                 }
                 let record = Record {
                     bundle: entry.id.clone(),
@@ -393,10 +547,12 @@ async fn drive(
                     entry,
                     errors,
                 };
-                if let Some(m) = manifest.as_mut() {
-                    m.append(&record)?;
+                if written {
+                    if let Some(m) = manifest.as_mut() {
+                        m.append(&record)?;
+                    }
                 }
-                record
+                (record, written)
             }
         };
         stats.bundles += 1;
@@ -410,12 +566,15 @@ async fn drive(
             stats.errors.len()
         ));
         tracing::info!(bundle = %record.bundle, bundles = stats.bundles, documents = stats.documents, "bundle done");
-        records.push(record);
+        entries.push(record.entry.clone());
+        if written {
+            records.push(record);
+        }
     }
     producer
         .await
         .map_err(|e| HostError::Other(format!("the input task failed: {e}")))?;
-    Ok((stats, records))
+    Ok((stats, records, entries))
 }
 
 /// Writes one bundle's files.
@@ -547,11 +706,11 @@ fn read_records(
     let mut docs = Vec::new();
     let mut errors = Vec::new();
     let mut hash = Fnv::default();
-    let mut open: Option<(PathBuf, std::fs::File)> = None;
+    let mut open: Option<(Arc<Path>, std::fs::File)> = None;
     for r in records {
         if open.as_ref().map(|(p, _)| p != &r.path).unwrap_or(true) {
             match std::fs::File::open(&r.path) {
-                Ok(f) => open = Some((r.path.clone(), f)),
+                Ok(f) => open = Some((Arc::clone(&r.path), f)),
                 Err(e) => {
                     errors.push(ErrorRecord {
                         bundle: bundle.into(),
@@ -586,7 +745,7 @@ fn read_records(
         hash.write(&line);
         docs.push(jsonl_record(
             bundle,
-            &file_base_id(bundle, &r.path),
+            &format!("{bundle}/{}", r.rel),
             &r.path,
             &line,
             r.line,

@@ -2,7 +2,8 @@
 //!
 //! - [`words`]: word tokens with their byte spans;
 //! - [`normalize`]: a comparison key (lower case, NFKC, punctuation dropped);
-//! - [`stopwords`]: a small English stop-word list.
+//! - [`stopwords`]: a small English stop-word list;
+//! - [`trec`]: framing TREC/SGML files into `<DOC>` records.
 //!
 //! Kept apart from `copydesk-core` so that plugin authors do not compile it
 //! unless they want it.
@@ -10,6 +11,7 @@
 
 pub mod sentences;
 pub mod stopwords;
+pub mod trec;
 
 use unicode_normalization::UnicodeNormalization;
 

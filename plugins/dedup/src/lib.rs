@@ -425,20 +425,20 @@ impl Plugin for DedupPlugin {
             .requires("text")
             .provides("duplicates")
             .ordered_when("scope", "corpus")
-            .option(OptionSpec::new("threshold", OptionType::Float, 0.8, "Jaccard similarity of word shingles at or above which two documents are near duplicates; every reported pair is verified exactly."))
-            .option(OptionSpec::new("shingle", OptionType::Integer, 5, "Words per shingle (CJK characters count as words); a document with fewer words has one shingle of all of them."))
-            .option(OptionSpec::new("num_perm", OptionType::Integer, 128, "MinHash permutations (signature length). More permutations give fewer false candidates, at more cost."))
+            .option(OptionSpec::new("threshold", OptionType::Float, 0.8, "Jaccard similarity of word shingles at or above which two documents are near duplicates; every reported pair is verified exactly.").range(0.0, 1.0))
+            .option(OptionSpec::new("shingle", OptionType::Integer, 5, "Words per shingle (CJK characters count as words); a document with fewer words has one shingle of all of them.").range(1.0, 64.0))
+            .option(OptionSpec::new("num_perm", OptionType::Integer, 128, "MinHash permutations (signature length). More permutations give fewer false candidates, at more cost.").range(1.0, 4096.0))
             .option(OptionSpec::optional(
                 "bands",
                 OptionType::Integer,
                 "LSH bands. Unset: derived from threshold and num_perm, taking the most rows per band (fewest false candidates) among the layouts that make a pair at exactly the threshold a candidate with probability >= 0.9995 (128 permutations at 0.8 give 25 bands x 5 rows).",
-            ))
+            ).min(1.0))
             .option(OptionSpec::new("canonical", OptionType::String, "earliest", "Which member of a cluster is canonical: earliest (published date, then input order), longest (text), first (input order).").choices(&["earliest", "longest", "first"]))
             .option(OptionSpec::new("action", OptionType::String, "annotate", "annotate: set duplicate_of/similarity on duplicates; drop: also remove them from the bundle (a bundle diagnostic lists them, and the clusters keep them).").choices(&["annotate", "drop"]))
             .option(OptionSpec::new("scope", OptionType::String, "bundle", "Where duplicates are looked for: bundle (within each bundle, every pair verified exactly); corpus (also against every earlier bundle: the stage is then ordered, one bundle at a time in input order). Cross-bundle pairs are MinHash estimates, not verified (earlier texts are not kept): reported when the estimate >= threshold, standard error sqrt(J(1-J)/num_perm), 0.035 at J = 0.8 with 128 permutations; identical texts are matched by hash. Memory: about 1.1 KB a canonical document.").choices(&["bundle", "corpus"]))
             .option(OptionSpec::new("passages", OptionType::Boolean, true, "Also report passages (sentences, quotes, paragraphs) shared by two or more documents that are not duplicates."))
-            .option(OptionSpec::new("passage_min_words", OptionType::Integer, 6, "Fewest matched words for a shared passage."))
-            .option(OptionSpec::new("passage_similarity", OptionType::Float, 0.6, "Least Jaccard similarity (word 3-shingles) between two occurrences of a passage; below 1 tolerates small edits."))]
+            .option(OptionSpec::new("passage_min_words", OptionType::Integer, 6, "Fewest matched words for a shared passage.").min(1.0))
+            .option(OptionSpec::new("passage_similarity", OptionType::Float, 0.6, "Least Jaccard similarity (word 3-shingles) between two occurrences of a passage; below 1 tolerates small edits.").range(0.0, 1.0))]
     }
 
     fn create(stage: &str, options: &Options) -> Result<Stage, StageError> {
@@ -701,5 +701,44 @@ mod corpus_scope_tests {
         let first = run(1);
         assert_eq!(first, run(1));
         assert_eq!(first, run(4));
+    }
+}
+
+#[cfg(test)]
+mod bounds_tests {
+    use super::*;
+
+    /// `create` refuses what the declared `min`/`max` refuse, for callers
+    /// that bypass the host's checks.
+    #[test]
+    fn create_refuses_values_outside_the_declared_bounds() {
+        for stage in DedupPlugin::stages() {
+            let defaults: serde_json::Map<String, serde_json::Value> = stage
+                .options
+                .iter()
+                .map(|o| (o.name.clone(), o.default.clone()))
+                .collect();
+            for o in &stage.options {
+                let integer = o.ty == OptionType::Integer;
+                let step = if integer { 1.0 } else { 0.01 };
+                for bad in [o.min.map(|m| m - step), o.max.map(|m| m + step)]
+                    .into_iter()
+                    .flatten()
+                {
+                    let mut options = Options(defaults.clone());
+                    let value = if integer {
+                        serde_json::Value::from(bad as i64)
+                    } else {
+                        serde_json::Value::from(bad)
+                    };
+                    options.0.insert(o.name.clone(), value);
+                    assert!(
+                        DedupPlugin::create(&stage.name, &options).is_err(),
+                        "{} = {bad} is outside the declared bounds, yet create accepts it",
+                        o.name
+                    );
+                }
+            }
+        }
     }
 }

@@ -109,7 +109,7 @@ impl ParseOptions {
 pub fn option_specs() -> Vec<OptionSpec> {
     let d = ParseOptions::default();
     vec![
-        OptionSpec::new("format", OptionType::String, "auto", "Input format: `auto` detects it from the content (TREC `<DOC>`, JSON object, HTML, transcript, else plain text); or force text, transcript, html, trec, jsonl.").choices(FORMATS),
+        OptionSpec::new("format", OptionType::String, "auto", "Input format: `auto` takes the pipeline's `[input] format` when that is not `auto`, else detects it from the content (TREC `<DOC>`, JSON object, HTML, transcript, else plain text); or force text, transcript, html, trec, jsonl.").choices(FORMATS),
         OptionSpec::optional("field_id", OptionType::String, "JSON Lines: field holding the record's id (kept in `ext.parse.record_id`)."),
         OptionSpec::new("field_text", OptionType::String, d.field_text.as_str(), "JSON Lines: body text field(s), comma-separated; the first present wins."),
         OptionSpec::new("field_title", OptionType::String, d.field_title.as_str(), "JSON Lines: title field(s), comma-separated."),
@@ -171,19 +171,25 @@ fn looks_like_trec(text: &str) -> bool {
         || (head.contains("<DOC>") && head.contains("<DOCNO>"))
 }
 
-/// Detects the format from the content (and the host's hint for records).
+/// The format to parse as when the stage's own `format` is `auto`: the
+/// host's hint (`[input] format`, or the container a record came from:
+/// `jsonl` for a JSON Lines line, `trec` for a `<DOC>` record) when it names
+/// a format, else what the content looks like.
 fn detect(text: &str, hint: Option<&str>) -> &'static str {
+    if let Some(hinted) = FORMATS
+        .iter()
+        .copied()
+        .find(|f| *f != "auto" && Some(*f) == hint)
+    {
+        return hinted;
+    }
     if looks_like_trec(text) {
         return "trec";
     }
     let t = text.trim_start();
     if t.starts_with('{')
-        && (hint == Some("jsonl")
-            || serde_json::from_str::<serde_json::Value>(t.lines().next().unwrap_or("")).is_ok())
+        && serde_json::from_str::<serde_json::Value>(t.lines().next().unwrap_or("")).is_ok()
     {
-        return "jsonl";
-    }
-    if hint == Some("jsonl") {
         return "jsonl";
     }
     if looks_like_html(text) {
@@ -331,3 +337,42 @@ impl Plugin for ParsePlugin {
 }
 
 copydesk_core::export_plugin!(ParsePlugin);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(raw: &str, hint: Option<&str>) -> Document {
+        let mut d = Document::unparsed("b/page", "b", "b/page.html");
+        d.raw = Some(raw.into());
+        d.source.format = hint.map(String::from);
+        d
+    }
+
+    const PAGE: &str = "<!DOCTYPE html>\n<html><head><title>T</title></head>\n<body>\n<p>Kerry spoke on Monday.</p>\n</body></html>\n";
+
+    #[test]
+    fn the_host_format_hint_wins_over_detection() {
+        let opts = ParseOptions::default();
+        let d = parse(doc(PAGE, None), &opts).unwrap();
+        assert_eq!(d.source.format.as_deref(), Some("html"));
+        // `[input] format = "text"`: the page is text, markup and all.
+        let d = parse(doc(PAGE, Some("text")), &opts).unwrap();
+        assert_eq!(d.source.format.as_deref(), Some("text"));
+        assert!(
+            d.text.contains("<p>Kerry spoke on Monday.</p>"),
+            "{}",
+            d.text
+        );
+        // A hint that names no format is ignored.
+        let d = parse(doc(PAGE, Some("auto")), &opts).unwrap();
+        assert_eq!(d.source.format.as_deref(), Some("html"));
+        // The stage's own `format` wins over the hint.
+        let forced = ParseOptions {
+            format: "html".into(),
+            ..ParseOptions::default()
+        };
+        let d = parse(doc(PAGE, Some("text")), &forced).unwrap();
+        assert_eq!(d.source.format.as_deref(), Some("html"));
+    }
+}

@@ -8,25 +8,13 @@ use crate::dates::parse_date;
 
 /// Splits a TREC file into its `<DOC>` records: the 1-based line where
 /// each starts and its text (up to and including `</DOC>`, or to the next
-/// `<DOC>` or the end of the file when the record is cut).
+/// `<DOC>` or the end of the file when the record is cut). The host frames
+/// files with the same function ([`copydesk_text::trec::records`]).
 pub fn split_trec(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut starts = Vec::new();
-    let mut from = 0;
-    while let Some(i) = find_ci(&text[from..], "<DOC>") {
-        starts.push(from + i);
-        from += i + 5;
-    }
-    let mut line = 1;
-    let mut counted = 0;
-    for (k, &s) in starts.iter().enumerate() {
-        line += text[counted..s].bytes().filter(|&b| b == b'\n').count();
-        counted = s;
-        let limit = starts.get(k + 1).copied().unwrap_or(text.len());
-        let end = find_ci(&text[s..limit], "</DOC>").map_or(limit, |e| s + e + 6);
-        out.push((line, &text[s..end]));
-    }
-    out
+    copydesk_text::trec::records(text)
+        .into_iter()
+        .map(|r| (r.line, &text[r.start..r.end]))
+        .collect()
 }
 
 /// Case-insensitive find of an ASCII needle.

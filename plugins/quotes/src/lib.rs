@@ -190,9 +190,9 @@ impl Plugin for QuotesPlugin {
     fn stages() -> Vec<StageSpec> {
         vec![StageSpec::new("quotes", StageKind::Bundle, "Extracts direct quotes, attributes and groups them, and checks them against transcripts.")
             .option(OptionSpec::new("primary_sources", OptionType::StringList, json!([]), "Ids of documents to check quotes against, besides the bundle's transcripts (documents without turns are searched paragraph by paragraph)."))
-            .option(OptionSpec::new("min_words", OptionType::Integer, 3, "Minimum quote length in words; shorter quotes (scare quotes) go to ext.quotes.short_quotes."))
-            .option(OptionSpec::new("fuzzy_threshold", OptionType::Float, 0.5, "Minimum weighted share (0..1) of a quote's words the transcript passage must match; below it the quote is not_found."))
-            .option(OptionSpec::new("group_threshold", OptionType::Float, 0.8, "Minimum word-sequence similarity (2*LCS/(|a|+|b|), 0..1) for two quotes to be grouped as one."))
+            .option(OptionSpec::new("min_words", OptionType::Integer, 3, "Minimum quote length in words; shorter quotes (scare quotes) go to ext.quotes.short_quotes.").min(1.0))
+            .option(OptionSpec::new("fuzzy_threshold", OptionType::Float, 0.5, "Minimum weighted share (0..1) of a quote's words the transcript passage must match; below it the quote is not_found.").range(0.0, 1.0))
+            .option(OptionSpec::new("group_threshold", OptionType::Float, 0.8, "Minimum word-sequence similarity (2*LCS/(|a|+|b|), 0..1) for two quotes to be grouped as one.").range(0.0, 1.0))
             .requires("text")
             .provides("quotes")]
     }
@@ -646,4 +646,43 @@ pub fn conflict(label: &str, speaker: Option<&str>) -> bool {
     !names
         .iter()
         .any(|n| speaker.split_whitespace().any(|w| name_eq(n, w)))
+}
+
+#[cfg(test)]
+mod bounds_tests {
+    use super::*;
+
+    /// `create` refuses what the declared `min`/`max` refuse, for callers
+    /// that bypass the host's checks.
+    #[test]
+    fn create_refuses_values_outside_the_declared_bounds() {
+        for stage in QuotesPlugin::stages() {
+            let defaults: serde_json::Map<String, serde_json::Value> = stage
+                .options
+                .iter()
+                .map(|o| (o.name.clone(), o.default.clone()))
+                .collect();
+            for o in &stage.options {
+                let integer = o.ty == OptionType::Integer;
+                let step = if integer { 1.0 } else { 0.01 };
+                for bad in [o.min.map(|m| m - step), o.max.map(|m| m + step)]
+                    .into_iter()
+                    .flatten()
+                {
+                    let mut options = Options(defaults.clone());
+                    let value = if integer {
+                        serde_json::Value::from(bad as i64)
+                    } else {
+                        serde_json::Value::from(bad)
+                    };
+                    options.0.insert(o.name.clone(), value);
+                    assert!(
+                        QuotesPlugin::create(&stage.name, &options).is_err(),
+                        "{} = {bad} is outside the declared bounds, yet create accepts it",
+                        o.name
+                    );
+                }
+            }
+        }
+    }
 }

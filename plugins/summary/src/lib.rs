@@ -91,31 +91,34 @@ impl SummaryOptions {
     pub fn specs() -> Vec<OptionSpec> {
         let d = SummaryOptions::default();
         vec![
-            OptionSpec::new("words", OptionType::Integer, d.words as i64, "Word budget (whitespace-separated words). The summary never exceeds it; sentences are never cut."),
+            OptionSpec::new("words", OptionType::Integer, d.words as i64, "Word budget (whitespace-separated words). The summary never exceeds it; sentences are never cut.").min(1.0),
             OptionSpec::optional("focus", OptionType::String, "An information need (question or topic description); its content words (not how-to-answer words such as `describe`, `include`, `information`) weight the concepts that contain them and count as concepts of their own; lines after the first weigh half. Headline words shared by two sources count likewise, with or without a focus."),
             OptionSpec::new("order", OptionType::String, "chronological", "Sentence order: `chronological` (publication date, then position) or `salience` (most important first).")
                 .choices(&["chronological", "salience"]),
-            OptionSpec::new("min_sentence_words", OptionType::Integer, d.min_sentence_words as i64, "Sentences with fewer words are not used."),
-            OptionSpec::new("max_sentence_words", OptionType::Integer, d.max_sentence_words as i64, "Sentences with more words are not used."),
+            OptionSpec::new("min_sentence_words", OptionType::Integer, d.min_sentence_words as i64, "Sentences with fewer words are not used.").min(0.0),
+            OptionSpec::new("max_sentence_words", OptionType::Integer, d.max_sentence_words as i64, "Sentences with more words are not used.").min(1.0),
             OptionSpec::new("skip_duplicates", OptionType::Boolean, d.skip_duplicates, "Ignore documents the dedup stage marked as duplicates (`duplicate_of`)."),
             OptionSpec::new(
                 "max_candidates",
                 OptionType::Integer,
                 d.max_candidates as i64,
                 "At most this many candidate sentences (best by a cheap pre-score) go to the optimiser; bounds time on very large bundles.",
-            ),
+            )
+            .min(1.0),
         ]
     }
 
     /// Reads checked stage options (absent ones take their defaults).
     pub fn from_options(options: &Options) -> Result<Self, StageError> {
         let d = SummaryOptions::default();
-        let count = |name: &str, default: usize| -> Result<usize, StageError> {
+        // The same least values as the declarations (the host checks them
+        // first; this is for callers that bypass the host).
+        let count = |name: &str, default: usize, min: i64| -> Result<usize, StageError> {
             match options.int(name)? {
                 None => Ok(default),
-                Some(v) if v >= 0 => Ok(v as usize),
+                Some(v) if v >= min => Ok(v as usize),
                 Some(v) => Err(StageError::new(format!(
-                    "option `{name}` must not be negative, got {v}"
+                    "option `{name}` must be at least {min}, got {v}"
                 ))),
             }
         };
@@ -134,15 +137,15 @@ impl SummaryOptions {
             .filter(|s| !s.is_empty())
             .map(String::from);
         Ok(SummaryOptions {
-            words: count("words", d.words)?,
+            words: count("words", d.words, 1)?,
             focus,
             order,
-            min_sentence_words: count("min_sentence_words", d.min_sentence_words)?,
-            max_sentence_words: count("max_sentence_words", d.max_sentence_words)?,
+            min_sentence_words: count("min_sentence_words", d.min_sentence_words, 0)?,
+            max_sentence_words: count("max_sentence_words", d.max_sentence_words, 1)?,
             skip_duplicates: options
                 .bool("skip_duplicates")?
                 .unwrap_or(d.skip_duplicates),
-            max_candidates: count("max_candidates", d.max_candidates)?.max(1),
+            max_candidates: count("max_candidates", d.max_candidates, 1)?,
         })
     }
 }
@@ -1023,4 +1026,43 @@ pub fn split_sentences(text: &str, region: Span) -> Vec<Span> {
         .into_iter()
         .map(|(a, b)| Span::new(region.start + a, region.start + b))
         .collect()
+}
+
+#[cfg(test)]
+mod bounds_tests {
+    use super::*;
+
+    /// `create` refuses what the declared `min`/`max` refuse, for callers
+    /// that bypass the host's checks.
+    #[test]
+    fn create_refuses_values_outside_the_declared_bounds() {
+        for stage in SummaryPlugin::stages() {
+            let defaults: serde_json::Map<String, serde_json::Value> = stage
+                .options
+                .iter()
+                .map(|o| (o.name.clone(), o.default.clone()))
+                .collect();
+            for o in &stage.options {
+                let integer = o.ty == OptionType::Integer;
+                let step = if integer { 1.0 } else { 0.01 };
+                for bad in [o.min.map(|m| m - step), o.max.map(|m| m + step)]
+                    .into_iter()
+                    .flatten()
+                {
+                    let mut options = Options(defaults.clone());
+                    let value = if integer {
+                        serde_json::Value::from(bad as i64)
+                    } else {
+                        serde_json::Value::from(bad)
+                    };
+                    options.0.insert(o.name.clone(), value);
+                    assert!(
+                        SummaryPlugin::create(&stage.name, &options).is_err(),
+                        "{} = {bad} is outside the declared bounds, yet create accepts it",
+                        o.name
+                    );
+                }
+            }
+        }
+    }
 }
