@@ -555,3 +555,64 @@ fn faulty_plugin() -> std::path::PathBuf {
         std::env::consts::DLL_SUFFIX
     ))
 }
+
+/// Bytes of the pages a file of `len` bytes takes on tmpfs.
+fn pages(len: u64) -> u64 {
+    len.div_ceil(4096) * 4096
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_disk_that_fills_during_the_last_writes_leaves_no_run_json() {
+    let dir = temp_dir("hostile-full");
+    let d = dir.join("in/story");
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(d.join("a.txt"), article("Harbour")).unwrap();
+    let body = format!("[input]\npath = \"in\"\n[output]\nformats = [\"json\"]\n{PARSE_ONLY}");
+    pipeline(&dir, &body);
+    // A clean run tells how much the bundle's files and the manifest take.
+    let run = run_in(&dir, &["run", "--output", "ref", "--quiet"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run).1);
+    let size = |p: &str| std::fs::metadata(dir.join("ref").join(p)).unwrap().len();
+    // Room for the lock, the manifest line and the bundle's files, and not
+    // one page more: the manifest's final rewrite finds the disk full.
+    let room = pages(64)
+        + pages(size(".copydesk-manifest.jsonl"))
+        + pages(size("story/documents.jsonl"))
+        + pages(size("story/bundle.json"));
+    let total: u64 = 1 << 20;
+    std::fs::create_dir_all(dir.join("full")).unwrap();
+    let script = format!(
+        "mount -t tmpfs -o size={total} none full && head -c {} /dev/zero > full/filler || exit 99; \
+         \"$@\"; code=$?; if [ -e full/out/run.json ]; then echo 'run.json is there' >&2; fi; exit $code",
+        total - room
+    );
+    let out = Command::new("unshare")
+        .args(["-r", "-m", "sh", "-c", &script, "sh"])
+        .arg(env!("CARGO_BIN_EXE_copydesk"))
+        .args(["run", "--output", "full/out", "--quiet"])
+        .current_dir(&dir)
+        .env("COPYDESK_PLUGIN_PATH", plugin_dir())
+        .env_remove("RUST_LOG")
+        .output();
+    let out = match out {
+        Ok(o) if o.status.code() != Some(99) && !text(&o).1.contains("unshare:") => o,
+        _ => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must be able to mount a small tmpfs with `unshare -r -m`"
+            );
+            println!(
+                "skipped: this system does not let an unprivileged `unshare -r -m` mount a tmpfs"
+            );
+            return;
+        }
+    };
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(stderr.contains(".copydesk-manifest.jsonl"), "{stderr}");
+    // run.json is written last: a run that failed before the end has none.
+    assert!(!stderr.contains("run.json is there"), "{stderr}");
+    assert!(!stderr.contains("0 errors"), "{stderr}");
+}
