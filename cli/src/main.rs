@@ -10,7 +10,6 @@ use clap::{Parser, Subcommand};
 use copydesk_host::config::{OnError, Overrides, PipelineSource};
 use copydesk_host::input::documents_of;
 use copydesk_host::pipeline::Plan;
-use copydesk_host::plugin::CallResult;
 use copydesk_host::registry::Registry;
 use copydesk_host::runner::{self, RunOptions, RunStats};
 
@@ -357,11 +356,15 @@ fn plugins(pipeline: &Path) -> Result<ExitCode> {
             })
             .collect();
         out!(
-            "{} {}\n  {}\n  stages: {}\n  file: {}",
+            "{} {}\n  {}\n  stages: {}\n  sdk: {}, protocol {}\n  file: {}",
             p.name,
             p.version,
             p.description,
             stages.join(", "),
+            p.sdk
+                .as_deref()
+                .unwrap_or("not stated (built before copydesk-core 0.1 recorded it)"),
+            p.protocol,
             p.path.display()
         )?;
     }
@@ -390,6 +393,11 @@ fn inspect(name: &str, pipeline: &Path) -> Result<ExitCode> {
         println!(
             "\nstage `{}` ({kind} stage): {}",
             stage.name, stage.description
+        );
+        println!(
+            "  reads: {}; writes: {}",
+            stage.reads.join(", "),
+            stage.writes.join(", ")
         );
         if !stage.requires.is_empty() || !stage.provides.is_empty() {
             println!(
@@ -460,27 +468,19 @@ fn parse(file: &Path, format: &str, text_only: bool) -> Result<ExitCode> {
         .and_then(|p| p.file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "input".into());
-    let docs = documents_of(&bundle, file.parent(), file, &bytes, format, "id");
-    let request = serde_json::json!({"op": "documents", "documents": docs});
-    let response = match stage.call(&serde_json::to_vec(&request)?) {
-        CallResult::Ok(bytes) => bytes,
-        CallResult::Err(e) => bail!("{}: {}", file.display(), e.message),
-    };
-    let response: copydesk_core::abi::Response = serde_json::from_slice(&response)
-        .context("the parse plugin returned a malformed message")?;
-    let copydesk_core::abi::Response::Documents { results } = response else {
-        bail!("the parse plugin returned a bundle for a document request")
-    };
+    let mut docs = documents_of(&bundle, file.parent(), file, &bytes, format, "id");
+    let results = copydesk_host::call::call_documents(&stage, &mut docs)
+        .map_err(|(message, _)| anyhow::anyhow!("{}: {message}", file.display()))?;
     let mut failed = false;
-    for r in results {
+    for (doc, r) in docs.iter().zip(results) {
         match r {
-            copydesk_core::abi::DocResult::Ok(doc) if text_only => out!("{}", doc.text)?,
-            copydesk_core::abi::DocResult::Ok(doc) => out!(
+            Ok(()) if text_only => out!("{}", doc.text)?,
+            Ok(()) => out!(
                 "{}",
-                serde_json::to_string_pretty(&copydesk_host::output::DocumentRecord::of(&doc))?
+                serde_json::to_string_pretty(&copydesk_host::output::DocumentRecord::of(doc))?
             )?,
-            copydesk_core::abi::DocResult::Error(e) => {
-                eprintln!("error: {}", e.message);
+            Err((message, _)) => {
+                eprintln!("error: {message}");
                 failed = true;
             }
         }

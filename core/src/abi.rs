@@ -16,8 +16,23 @@ use crate::model::{Bundle, Document};
 use crate::stage::StageSpec;
 
 /// The ABI version this crate implements. Bumped on any incompatible change
-/// to the descriptor layout, the functions' contracts or the messages.
+/// to the descriptor layout or the functions' contracts. (Messages evolve
+/// by protocol version instead: see [`crate::wire::PROTOCOL`].)
 pub const ABI_VERSION: u32 = 1;
+
+/// The oldest ABI version a host built from this crate accepts.
+pub const MIN_ABI_VERSION: u32 = 1;
+
+/// The size of the ABI-1 descriptor: the least `struct_size` a host
+/// accepts. Fields appended later make descriptors larger; a host reads a
+/// field only when `struct_size` says it is there.
+pub const ABI1_DESCRIPTOR_SIZE: usize = 2 * 4 + 8 * std::mem::size_of::<usize>();
+
+/// The oldest message protocol a host built from this crate speaks.
+pub const MIN_PROTOCOL: u32 = 1;
+
+/// The version of this SDK, recorded in every plugin's manifest.
+pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Name of the exported entry symbol (NUL-terminated for `dlsym`).
 pub const ENTRY_SYMBOL: &[u8] = b"copydesk_plugin_entry\0";
@@ -140,9 +155,21 @@ unsafe impl Send for PluginDescriptor {}
 pub struct Manifest {
     /// The stages.
     pub stages: Vec<StageSpec>,
+    /// The newest message protocol the plugin speaks (absent: 1, whole
+    /// documents both ways).
+    #[serde(default = "one")]
+    pub protocol: u32,
+    /// The SDK it was built with (`copydesk-core 0.1.0`), when it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sdk: Option<String>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// A request message: the bytes passed to `process`.
+#[allow(clippy::large_enum_variant)] // a wire type: boxing would not change the message
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Request {
@@ -170,6 +197,7 @@ pub enum DocResult {
 }
 
 /// A response message: what `process` returns on success.
+#[allow(clippy::large_enum_variant)] // a wire type: boxing would not change the message
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Response {

@@ -8,10 +8,17 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use serde_json::{Map, Value};
 
 use crate::abi::{
-    Buffer, DocResult, ErrorMessage, Manifest, PluginDescriptor, Request, Response, ABI_VERSION,
+    Buffer, DocResult, ErrorMessage, Manifest, PluginDescriptor, Response, ABI_VERSION,
     STATUS_ERROR, STATUS_OK,
 };
 use crate::stage::{Options, Plugin, Stage};
+use crate::wire::{BundlePatchOf, FieldSet, PatchOf, RequestMessage};
+
+/// A stage instance with what its declaration says it writes.
+struct Instance {
+    stage: Stage,
+    writes: FieldSet,
+}
 
 /// Static storage for a plugin's descriptor and the strings it points to.
 #[doc(hidden)]
@@ -36,6 +43,8 @@ fn c_string(s: &str) -> CString {
 pub fn build_descriptor<P: Plugin>() -> DescriptorHolder {
     let manifest = serde_json::to_string(&Manifest {
         stages: P::stages(),
+        protocol: crate::wire::PROTOCOL,
+        sdk: Some(format!("copydesk-core {}", crate::abi::SDK_VERSION)),
     })
     .expect("a manifest always serialises");
     let strings = [
@@ -102,7 +111,7 @@ unsafe extern "C" fn create<P: Plugin>(
     out_instance: *mut *mut c_void,
     out_error: *mut Buffer,
 ) -> i32 {
-    let result = catch_unwind(AssertUnwindSafe(|| -> Result<Stage, String> {
+    let result = catch_unwind(AssertUnwindSafe(|| -> Result<Instance, String> {
         if stage.is_null() || out_instance.is_null() || (config.is_null() && config_len > 0) {
             return Err("create called with a null pointer".into());
         }
@@ -116,11 +125,18 @@ unsafe extern "C" fn create<P: Plugin>(
         };
         let map: Map<String, Value> = serde_json::from_slice(bytes)
             .map_err(|e| format!("stage configuration is not a JSON object: {e}"))?;
-        P::create(name, &Options(map)).map_err(|e| e.message)
+        let writes = P::stages()
+            .into_iter()
+            .find(|s| s.name == name)
+            .map(|s| FieldSet::of(&s.writes))
+            .unwrap_or_else(FieldSet::all);
+        P::create(name, &Options(map))
+            .map(|stage| Instance { stage, writes })
+            .map_err(|e| e.message)
     }));
     match result {
-        Ok(Ok(stage)) => {
-            *out_instance = Box::into_raw(Box::new(stage)) as *mut c_void;
+        Ok(Ok(instance)) => {
+            *out_instance = Box::into_raw(Box::new(instance)) as *mut c_void;
             STATUS_OK
         }
         Ok(Err(message)) => {
@@ -143,41 +159,124 @@ unsafe extern "C" fn create<P: Plugin>(
     }
 }
 
-fn run(stage: &Stage, input: &[u8]) -> Result<Vec<u8>, String> {
-    let request: Request =
+/// The outcome for one document, before it is written out.
+#[allow(clippy::large_enum_variant)] // short-lived, one per document of a batch
+enum Outcome {
+    Ok(crate::model::Document),
+    Error(ErrorMessage),
+}
+
+fn run(instance: &Instance, input: &[u8]) -> Result<Vec<u8>, String> {
+    let request: RequestMessage =
         serde_json::from_slice(input).map_err(|e| format!("malformed request message: {e}"))?;
-    let response = match (stage, request) {
-        (Stage::Document(stage), Request::Documents { documents }) => {
+    // Protocol 2 hosts take patches; a protocol-1 host gets whole documents.
+    let patches = request.protocol >= 2;
+    let writes = &instance.writes;
+    match (&instance.stage, request.op.as_str()) {
+        (Stage::Document(stage), "documents") => {
+            let documents = request.documents.unwrap_or_default();
             // One catch_unwind per document: a panic on one document loses only that one.
-            let results = documents
+            let outcomes: Vec<Outcome> = documents
                 .into_iter()
                 .map(
                     |doc| match catch_unwind(AssertUnwindSafe(|| stage.process(doc))) {
-                        Ok(Ok(doc)) => DocResult::Ok(doc),
-                        Ok(Err(e)) => DocResult::Error(ErrorMessage {
+                        Ok(Ok(doc)) => Outcome::Ok(doc),
+                        Ok(Err(e)) => Outcome::Error(ErrorMessage {
                             message: e.message,
                             panic: false,
                         }),
-                        Err(payload) => DocResult::Error(ErrorMessage {
+                        Err(payload) => Outcome::Error(ErrorMessage {
                             message: format!("panicked: {}", panic_message(&*payload)),
                             panic: true,
                         }),
                     },
                 )
                 .collect();
-            Response::Documents { results }
+            let bytes = if patches {
+                serde_json::to_vec(&PatchResults {
+                    outcomes: &outcomes,
+                    writes,
+                })
+            } else {
+                let results = outcomes
+                    .into_iter()
+                    .map(|o| match o {
+                        Outcome::Ok(d) => DocResult::Ok(d),
+                        Outcome::Error(e) => DocResult::Error(e),
+                    })
+                    .collect();
+                serde_json::to_vec(&Response::Documents { results })
+            };
+            bytes.map_err(|e| format!("could not serialise the response: {e}"))
         }
-        (Stage::Bundle(stage), Request::Bundle { bundle }) => Response::Bundle {
-            bundle: stage.process(bundle).map_err(|e| e.message)?,
-        },
+        (Stage::Bundle(stage), "bundle") => {
+            let bundle = request
+                .bundle
+                .ok_or_else(|| "malformed request message: no `bundle`".to_string())?;
+            let bundle = stage.process(bundle).map_err(|e| e.message)?;
+            let bytes = if patches {
+                #[derive(serde::Serialize)]
+                struct Out<'a> {
+                    bundle: BundlePatchOf<'a>,
+                }
+                serde_json::to_vec(&Out {
+                    bundle: BundlePatchOf {
+                        bundle: &bundle,
+                        writes,
+                    },
+                })
+            } else {
+                serde_json::to_vec(&Response::Bundle { bundle })
+            };
+            bytes.map_err(|e| format!("could not serialise the response: {e}"))
+        }
         (Stage::Document(_), _) => {
-            return Err("this is a document stage: send an `documents` request".into())
+            Err("this is a document stage: send an `documents` request".into())
         }
-        (Stage::Bundle(_), _) => {
-            return Err("this is a bundle stage: send a `bundle` request".into())
+        (Stage::Bundle(_), _) => Err("this is a bundle stage: send a `bundle` request".into()),
+    }
+}
+
+/// `{"results": [{"ok": <patch>} | {"error": {...}}]}`
+struct PatchResults<'a> {
+    outcomes: &'a [Outcome],
+    writes: &'a FieldSet,
+}
+
+impl serde::Serialize for PatchResults<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        struct One<'a>(&'a Outcome, &'a FieldSet);
+        impl serde::Serialize for One<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut map = s.serialize_map(Some(1))?;
+                match self.0 {
+                    Outcome::Ok(doc) => map.serialize_entry(
+                        "ok",
+                        &PatchOf {
+                            doc,
+                            writes: self.1,
+                        },
+                    )?,
+                    Outcome::Error(e) => map.serialize_entry("error", e)?,
+                }
+                map.end()
+            }
         }
-    };
-    serde_json::to_vec(&response).map_err(|e| format!("could not serialise the response: {e}"))
+        struct All<'a>(&'a [Outcome], &'a FieldSet);
+        impl serde::Serialize for All<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(Some(self.0.len()))?;
+                for o in self.0 {
+                    seq.serialize_element(&One(o, self.1))?;
+                }
+                seq.end()
+            }
+        }
+        let mut map = s.serialize_map(Some(1))?;
+        map.serialize_entry("results", &All(self.outcomes, self.writes))?;
+        map.end()
+    }
 }
 
 unsafe extern "C" fn process(
@@ -190,13 +289,13 @@ unsafe extern "C" fn process(
         if instance.is_null() || (input.is_null() && input_len > 0) {
             return Err("process called with a null pointer".to_string());
         }
-        let stage = &*(instance as *const Stage);
+        let instance = &*(instance as *const Instance);
         let input = if input_len == 0 {
             &[][..]
         } else {
             std::slice::from_raw_parts(input, input_len)
         };
-        run(stage, input)
+        run(instance, input)
     }));
     match result {
         Ok(Ok(bytes)) => {
@@ -220,7 +319,7 @@ unsafe extern "C" fn process(
 unsafe extern "C" fn destroy(instance: *mut c_void) {
     if !instance.is_null() {
         let _ = catch_unwind(AssertUnwindSafe(|| {
-            drop(Box::from_raw(instance as *mut Stage))
+            drop(Box::from_raw(instance as *mut Instance))
         }));
     }
 }

@@ -46,6 +46,7 @@ pub mod base64;
 mod export;
 pub mod model;
 pub mod stage;
+pub mod wire;
 
 pub use model::*;
 pub use stage::*;

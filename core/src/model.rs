@@ -39,8 +39,11 @@ impl Span {
 }
 
 /// What kind of text a document holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+///
+/// On the wire a lower-case string; a value this version does not know (from
+/// a newer plugin) is kept as [`DocKind::Other`], never refused.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum DocKind {
     /// Not yet known (before parsing).
     #[default]
@@ -51,12 +54,51 @@ pub enum DocKind {
     Transcript,
     /// A primary source other than a transcript (statement, release).
     Statement,
+    /// A kind this version does not know, as written.
+    Other(String),
+}
+
+impl DocKind {
+    /// The wire name (`article`, ...).
+    pub fn as_str(&self) -> &str {
+        match self {
+            DocKind::Unknown => "unknown",
+            DocKind::Article => "article",
+            DocKind::Transcript => "transcript",
+            DocKind::Statement => "statement",
+            DocKind::Other(s) => s,
+        }
+    }
+    /// The kind a wire name stands for.
+    pub fn from_name(s: &str) -> Self {
+        match s {
+            "unknown" => DocKind::Unknown,
+            "article" => DocKind::Article,
+            "transcript" => DocKind::Transcript,
+            "statement" => DocKind::Statement,
+            other => DocKind::Other(other.to_string()),
+        }
+    }
+}
+
+impl Serialize for DocKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DocKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<str>::deserialize(d)?;
+        Ok(DocKind::from_name(&s))
+    }
 }
 
 /// Where a document came from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Source {
     /// Path of the input file, as given to the host.
+    #[serde(default)]
     pub path: String,
     /// Format the file was read as (`text`, `transcript`, `html`, `trec`, `jsonl`, ...).
     #[serde(default)]
@@ -103,13 +145,16 @@ fn yes() -> bool {
     true
 }
 
-/// Severity of a diagnostic.
+/// Severity of a diagnostic. A level this version does not know (from a
+/// newer plugin) reads as [`Level::Warning`], so it is never hidden.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Level {
     /// Informational: what a stage did (boilerplate removed, ...).
     Info,
     /// Something looked wrong but was handled.
+    #[serde(other)]
     Warning,
 }
 
@@ -166,8 +211,10 @@ pub struct Document {
     /// Stable id, unique within the run (`kerry-syria/000_3e3a64f0fc0f036f`).
     pub id: String,
     /// Id of the bundle the document belongs to.
+    #[serde(default)]
     pub bundle: String,
     /// Input file and format.
+    #[serde(default)]
     pub source: Source,
     /// The file's content as UTF-8, when it was valid UTF-8.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -232,6 +279,11 @@ pub struct Document {
     /// own key (its plugin name), never into another's.
     #[serde(default)]
     pub ext: BTreeMap<String, Value>,
+    /// Fields this version does not know, written by a newer plugin: the
+    /// host keeps them, sends them to stages that read them and writes them
+    /// to `documents.jsonl`.
+    #[serde(skip)]
+    pub extra: BTreeMap<String, Value>,
 }
 
 impl Document {
@@ -441,11 +493,80 @@ pub struct Bundle {
     /// Namespaced data from third-party stages.
     #[serde(default)]
     pub ext: BTreeMap<String, Value>,
+    /// Bundle-level fields this version does not know (see [`Document::extra`]).
+    #[serde(skip)]
+    pub extra: BTreeMap<String, Value>,
 }
 
 impl Bundle {
     /// Looks a document up by id.
     pub fn document(&self, id: &str) -> Option<&Document> {
         self.documents.iter().find(|d| d.id == id)
+    }
+
+    /// Checks every span the bundle holds: each document's, and every
+    /// citation of the summary, shared passages and quotes (the document
+    /// exists, the span fits its text on character boundaries, and a summary
+    /// sentence's text is exactly the span's text).
+    pub fn check_spans(&self) -> Result<(), String> {
+        let index: std::collections::HashMap<&str, &Document> =
+            self.documents.iter().map(|d| (d.id.as_str(), d)).collect();
+        let cite = |what: &str, doc: &str, start: usize, end: usize| -> Result<&str, String> {
+            let d = index.get(doc).ok_or_else(|| {
+                format!("{what} cites document `{doc}`, which is not in the bundle")
+            })?;
+            d.text.get(start..end).filter(|_| start <= end).ok_or_else(|| {
+                format!(
+                    "{what} cites {start}..{end} of document `{doc}`, which does not fit its text ({} bytes) on character boundaries",
+                    d.text.len()
+                )
+            })
+        };
+        for d in &self.documents {
+            d.check_spans()?;
+        }
+        if let Some(summary) = &self.summary {
+            for (i, s) in summary.sentences.iter().enumerate() {
+                let what = format!("summary.sentences[{i}]");
+                let text = cite(&what, &s.doc, s.start, s.end)?;
+                if text != s.text {
+                    return Err(format!("{what}: its text is not the cited span's text"));
+                }
+            }
+        }
+        for (i, p) in self.shared_passages.iter().enumerate() {
+            for (j, o) in p.occurrences.iter().enumerate() {
+                cite(
+                    &format!("shared_passages[{i}].occurrences[{j}]"),
+                    &o.doc,
+                    o.start,
+                    o.end,
+                )?;
+            }
+        }
+        for (i, q) in self.quotes.iter().enumerate() {
+            for (j, o) in q.occurrences.iter().enumerate() {
+                cite(
+                    &format!("quotes[{i}].occurrences[{j}]"),
+                    &o.doc,
+                    o.start,
+                    o.end,
+                )?;
+            }
+            if let Some(src) = &q.source {
+                cite(&format!("quotes[{i}].source"), &src.doc, src.start, src.end)?;
+            }
+        }
+        for (i, c) in self.duplicates.iter().enumerate() {
+            for m in &c.members {
+                if !index.contains_key(m.doc.as_str()) {
+                    return Err(format!(
+                        "duplicates[{i}] names document `{}`, which is not in the bundle",
+                        m.doc
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 }

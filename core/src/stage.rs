@@ -234,6 +234,24 @@ pub struct StageSpec {
     /// `--jobs`. Empty: never ordered.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub ordered_when: serde_json::Map<String, Value>,
+    /// The fields the stage reads (see [`crate::wire`] for the names:
+    /// `text`, `ext.parse`, `bundle.summary`, ...). The host sends only
+    /// these (besides `id` and `bundle`). Absent: everything (`*`). A name
+    /// ending in `?` (`duplicate_of?`) is read when an earlier stage wrote
+    /// it; without `?`, `copydesk validate` refuses a pipeline in which no
+    /// earlier stage writes the field.
+    #[serde(default = "everything")]
+    pub reads: Vec<String>,
+    /// The fields the stage writes. The host takes back only these (and
+    /// `diagnostics`, which every stage may add to); a change to any other
+    /// field is refused as a malformed message. Absent: everything (`*`),
+    /// except other plugins' `ext` namespaces, which no stage may write.
+    #[serde(default = "everything")]
+    pub writes: Vec<String>,
+}
+
+fn everything() -> Vec<String> {
+    vec!["*".into()]
 }
 
 impl StageSpec {
@@ -247,7 +265,27 @@ impl StageSpec {
             requires: Vec::new(),
             provides: Vec::new(),
             ordered_when: serde_json::Map::new(),
+            reads: everything(),
+            writes: everything(),
         }
+    }
+    /// Declares the fields the stage reads (replacing the default, `*`).
+    ///
+    /// ```
+    /// # use copydesk_core::{StageKind, StageSpec};
+    /// let spec = StageSpec::new("wordcount", StageKind::Document, "Counts words.")
+    ///     .reads(&["text"])
+    ///     .writes(&["ext.wordcount"]);
+    /// assert_eq!(spec.reads, ["text"]);
+    /// ```
+    pub fn reads(mut self, fields: &[&str]) -> Self {
+        self.reads = fields.iter().map(|f| f.to_string()).collect();
+        self
+    }
+    /// Declares the fields the stage writes (replacing the default, `*`).
+    pub fn writes(mut self, fields: &[&str]) -> Self {
+        self.writes = fields.iter().map(|f| f.to_string()).collect();
+        self
     }
     /// Adds an option.
     pub fn option(mut self, option: OptionSpec) -> Self {

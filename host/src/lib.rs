@@ -10,6 +10,7 @@
 //! - [`output`], [`report`] and [`html`]: the files a run writes.
 #![deny(missing_docs)]
 
+pub mod call;
 pub mod config;
 pub mod error;
 pub mod html;

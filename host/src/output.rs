@@ -119,7 +119,7 @@ pub struct DocumentRecord<'a> {
     /// Record number inside a container file.
     pub record: Option<u64>,
     /// Kind.
-    pub kind: copydesk_core::DocKind,
+    pub kind: &'a copydesk_core::DocKind,
     /// Title.
     pub title: Option<&'a str>,
     /// Outlet.
@@ -156,6 +156,9 @@ pub struct DocumentRecord<'a> {
     pub diagnostics: &'a [copydesk_core::Diagnostic],
     /// Plugin data.
     pub ext: &'a std::collections::BTreeMap<String, Value>,
+    /// Fields written by a newer plugin that this copydesk does not know, as they came.
+    #[serde(flatten)]
+    pub extra: &'a std::collections::BTreeMap<String, Value>,
 }
 
 impl<'a> DocumentRecord<'a> {
@@ -167,7 +170,7 @@ impl<'a> DocumentRecord<'a> {
             source: &d.source.path,
             format: d.source.format.as_deref(),
             record: d.source.record,
-            kind: d.kind,
+            kind: &d.kind,
             title: d.title.as_deref(),
             outlet: d.outlet.as_deref(),
             byline: d.byline.as_deref(),
@@ -186,6 +189,7 @@ impl<'a> DocumentRecord<'a> {
             turns: &d.turns,
             diagnostics: &d.diagnostics,
             ext: &d.ext,
+            extra: &d.extra,
         }
     }
 }

@@ -45,6 +45,18 @@ pub struct ActiveStage {
     pub ordered: bool,
 }
 
+/// Fields the host itself fills before any stage runs.
+const HOST_FIELDS: &[&str] = &[
+    "id",
+    "bundle",
+    "source",
+    "raw",
+    "raw_base64",
+    "diagnostics",
+    "bundle.documents",
+    "bundle.diagnostics",
+];
+
 fn pick_stage<'a>(
     plugin: &'a LoadedPlugin,
     wanted: Option<&str>,
@@ -151,6 +163,25 @@ impl Plan {
                 }
             }
             provided.extend(step.spec.provides.iter().cloned());
+        }
+        // Pass 3b: every field a stage reads is written by an earlier stage
+        // (or is the host's: ids, the input, diagnostics).
+        let mut written: Vec<String> = HOST_FIELDS.iter().map(|f| f.to_string()).collect();
+        for (i, step) in steps.iter().enumerate() {
+            let earlier = copydesk_core::wire::FieldSet::of(&written);
+            for read in &step.spec.reads {
+                if read.ends_with('?') || read == "*" || earlier.covers(read) {
+                    continue;
+                }
+                let at = source
+                    .file
+                    .stages
+                    .get(i)
+                    .map(|s| source.at(s.plugin.span().start))
+                    .unwrap_or_default();
+                errors.push(format!("{at}: stage `{}` reads `{read}`, which no earlier stage writes; put a stage that writes it (`copydesk inspect PLUGIN` shows what each stage reads and writes) before it", step.name));
+            }
+            written.extend(step.spec.writes.iter().cloned());
         }
         // Pass 4: the environment.
         if check_env {

@@ -14,8 +14,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use copydesk_core::abi::{
-    self, Buffer, ErrorMessage, Manifest, PluginDescriptor, ABI_VERSION, ENTRY_SYMBOL, STATUS_OK,
+    self, Buffer, ErrorMessage, Manifest, PluginDescriptor, ABI1_DESCRIPTOR_SIZE, ABI_VERSION,
+    ENTRY_SYMBOL, MIN_ABI_VERSION, MIN_PROTOCOL, STATUS_OK,
 };
+use copydesk_core::wire::{FieldSet, PROTOCOL};
 use copydesk_core::{StageKind, StageSpec};
 use libloading::Library;
 use serde_json::{Map, Value};
@@ -34,6 +36,10 @@ pub struct LoadedPlugin {
     pub description: String,
     /// Its stages.
     pub stages: Vec<StageSpec>,
+    /// The message protocol host and plugin speak: the newest both know.
+    pub protocol: u32,
+    /// The SDK the plugin was built with, when its manifest says.
+    pub sdk: Option<String>,
     descriptor: &'static PluginDescriptor,
 }
 
@@ -89,16 +95,22 @@ impl LoadedPlugin {
                 ptr.cast::<u32>().add(1).read_unaligned(),
             )
         };
-        if version != ABI_VERSION {
+        if !(MIN_ABI_VERSION..=ABI_VERSION).contains(&version) {
+            let speaks = if MIN_ABI_VERSION == ABI_VERSION {
+                format!("ABI version {ABI_VERSION}")
+            } else {
+                format!("ABI versions {MIN_ABI_VERSION} to {ABI_VERSION}")
+            };
             return Err(refuse(format!(
-                "plugin ABI version {version}, but this copydesk speaks ABI version {ABI_VERSION}; rebuild the plugin against copydesk-core {} (ABI {ABI_VERSION})",
+                "plugin ABI version {version}, but this copydesk speaks {speaks}; rebuild the plugin against copydesk-core {} (ABI {ABI_VERSION})",
                 env!("CARGO_PKG_VERSION")
             )));
         }
-        if (size as usize) < std::mem::size_of::<PluginDescriptor>() {
+        // Fields are only ever appended: any size from ABI 1's up is fine,
+        // and a field is read only when the size says it is there.
+        if (size as usize) < ABI1_DESCRIPTOR_SIZE {
             return Err(refuse(format!(
-                "descriptor is {size} bytes, expected at least {} for ABI {ABI_VERSION}",
-                std::mem::size_of::<PluginDescriptor>()
+                "descriptor is {size} bytes, expected at least {ABI1_DESCRIPTOR_SIZE} (ABI 1)"
             )));
         }
         // SAFETY: version and size checked; the descriptor is static in the library.
@@ -126,12 +138,33 @@ impl LoadedPlugin {
         );
         let manifest: Manifest = serde_json::from_str(&manifest)
             .map_err(|e| refuse(format!("plugin `{name}` has a malformed manifest: {e}")))?;
+        if manifest.protocol < MIN_PROTOCOL {
+            return Err(refuse(format!(
+                "plugin `{name}` speaks message protocol {}, older than the oldest this copydesk speaks ({MIN_PROTOCOL}); rebuild it",
+                manifest.protocol
+            )));
+        }
+        for stage in &manifest.stages {
+            for w in &stage.writes {
+                let ns = w
+                    .strip_prefix("bundle.ext.")
+                    .or_else(|| w.strip_prefix("ext."));
+                if ns.is_some_and(|ns| ns != name) {
+                    return Err(refuse(format!(
+                        "stage `{}` declares that it writes `{w}`: a plugin writes only its own namespace (`ext.{name}`, `bundle.ext.{name}`)",
+                        stage.name
+                    )));
+                }
+            }
+        }
         Ok(Arc::new(LoadedPlugin {
             path: path.to_path_buf(),
             name,
             version,
             description,
             stages: manifest.stages,
+            protocol: manifest.protocol.min(PROTOCOL),
+            sdk: manifest.sdk,
             descriptor,
         }))
     }
@@ -185,6 +218,8 @@ impl LoadedPlugin {
         self.take(error);
         Ok(StageInstance {
             plugin: Arc::clone(self),
+            reads: FieldSet::of(&spec.reads),
+            writes: FieldSet::of(&spec.writes),
             spec,
             instance,
         })
@@ -210,6 +245,10 @@ pub struct StageInstance {
     pub plugin: Arc<LoadedPlugin>,
     /// Its declaration.
     pub spec: StageSpec,
+    /// What it reads: what the host sends it.
+    pub reads: FieldSet,
+    /// What it writes: what the host takes back.
+    pub writes: FieldSet,
     instance: *mut c_void,
 }
 

@@ -16,12 +16,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use copydesk_core::abi::{DocResult, Response};
 use copydesk_core::{Bundle, Document, StageKind};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use tokio::sync::{mpsc, watch, Semaphore};
 
+use crate::call::{call_bundle, call_documents};
 use crate::config::{Format, OnError, MAX_JOBS};
 use crate::error::{HostError, Result};
 use crate::html::IndexEntry;
@@ -34,7 +34,6 @@ use crate::output::{
     bundle_dir_name, bundle_json, documents_jsonl, errors_jsonl, write_atomic, ErrorRecord,
 };
 use crate::pipeline::{ActiveStage, Plan};
-use crate::plugin::CallResult;
 use crate::{html, report};
 
 /// Most documents sent to a document stage in one call.
@@ -145,13 +144,6 @@ pub struct RunStats {
     /// Finished bundles, when the run was made with `in_memory`.
     #[serde(skip)]
     pub kept: Vec<Bundle>,
-}
-
-#[derive(Serialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-enum RequestRef<'a> {
-    Documents { documents: &'a [Document] },
-    Bundle { bundle: &'a Bundle },
 }
 
 struct Shared {
@@ -827,59 +819,6 @@ async fn timed<T: Send + 'static>(
     value
 }
 
-/// A failure message and whether it was a panic.
-type Failure = (String, bool);
-
-/// The failure for a response that breaks the ABI's rules.
-fn malformed(stage: &ActiveStage, why: String) -> Failure {
-    (
-        format!(
-            "plugin `{}` returned a malformed message: {why}",
-            stage.instance.plugin.name
-        ),
-        false,
-    )
-}
-
-/// Calls a document stage on one batch; returns one result per document.
-fn call_documents(
-    stage: &ActiveStage,
-    batch: &[Document],
-) -> Result<Vec<Result<Document, Failure>>, Failure> {
-    let request = serde_json::to_vec(&RequestRef::Documents { documents: batch })
-        .map_err(|e| (format!("cannot serialise the request: {e}"), false))?;
-    match stage.instance.call(&request) {
-        CallResult::Err(e) => Err((e.message, e.panic)),
-        CallResult::Ok(bytes) => {
-            let malformed = |why: String| malformed(stage, why);
-            let response: Response =
-                serde_json::from_slice(&bytes).map_err(|e| malformed(e.to_string()))?;
-            let Response::Documents { results } = response else {
-                return Err(malformed("expected `results` for a document batch".into()));
-            };
-            if results.len() != batch.len() {
-                return Err(malformed(format!(
-                    "{} results for {} documents",
-                    results.len(),
-                    batch.len()
-                )));
-            }
-            Ok(results
-                .into_iter()
-                .zip(batch)
-                .map(|(r, input)| match r {
-                    DocResult::Ok(doc) if doc.id != input.id => Err(malformed(format!(
-                        "document id changed from `{}` to `{}`",
-                        input.id, doc.id
-                    ))),
-                    DocResult::Ok(doc) => doc.check_spans().map(|_| doc).map_err(malformed),
-                    DocResult::Error(e) => Err((e.message, e.panic)),
-                })
-                .collect())
-        }
-    }
-}
-
 async fn run_document_stage(
     shared: &Arc<Shared>,
     index: usize,
@@ -900,13 +839,12 @@ async fn run_document_stage(
     for batch in batches {
         let shared = Arc::clone(shared);
         tasks.push(tokio::spawn(async move {
-            let batch = Arc::new(batch);
-            let b = Arc::clone(&batch);
-            let result = timed(&shared, index, move |stage| call_documents(stage, &b)).await;
-            (
-                Arc::try_unwrap(batch).unwrap_or_else(|a| (*a).clone()),
-                result,
-            )
+            timed(&shared, index, move |stage| {
+                let mut batch = batch;
+                let result = call_documents(&stage.instance, &mut batch);
+                (batch, result)
+            })
+            .await
         }));
     }
     let stage = &shared.stages[index];
@@ -915,12 +853,12 @@ async fn run_document_stage(
         let (batch, result) = task.await.expect("batch task");
         match result {
             Ok(results) => {
-                for (input, r) in batch.iter().zip(results) {
+                for (doc, r) in batch.into_iter().zip(results) {
                     match r {
-                        Ok(doc) => bundle.documents.push(doc),
+                        Ok(()) => bundle.documents.push(doc),
                         Err((message, panic)) => errors.push(record(
                             &bundle.id,
-                            Some(input),
+                            Some(&doc),
                             &stage.name,
                             Some(&plugin),
                             message,
@@ -930,10 +868,10 @@ async fn run_document_stage(
                 }
             }
             Err((message, panic)) => {
-                for input in &batch {
+                for doc in &batch {
                     errors.push(record(
                         &bundle.id,
-                        Some(input),
+                        Some(doc),
                         &stage.name,
                         Some(&plugin),
                         message.clone(),
@@ -952,53 +890,22 @@ async fn run_bundle_stage(
     bundle: Bundle,
     errors: &mut Vec<ErrorRecord>,
 ) -> Bundle {
-    let bundle = Arc::new(bundle);
-    let b = Arc::clone(&bundle);
-    let result = timed(
-        shared,
-        index,
-        move |stage| -> std::result::Result<Bundle, (String, bool)> {
-            let request = serde_json::to_vec(&RequestRef::Bundle { bundle: &b })
-                .map_err(|e| (format!("cannot serialise the request: {e}"), false))?;
-            match stage.instance.call(&request) {
-                CallResult::Err(e) => Err((e.message, e.panic)),
-                CallResult::Ok(bytes) => {
-                    let malformed = |why: String| malformed(stage, why);
-                    match serde_json::from_slice::<Response>(&bytes)
-                        .map_err(|e| malformed(e.to_string()))?
-                    {
-                        Response::Bundle { bundle: out } if out.id != b.id => Err(malformed(
-                            format!("bundle id changed from `{}` to `{}`", b.id, out.id),
-                        )),
-                        Response::Bundle { bundle: out } => {
-                            for d in &out.documents {
-                                d.check_spans().map_err(malformed)?;
-                            }
-                            Ok(out)
-                        }
-                        Response::Documents { .. } => {
-                            Err(malformed("expected `bundle` in the response".into()))
-                        }
-                    }
-                }
-            }
-        },
-    )
+    let (bundle, result) = timed(shared, index, move |stage| {
+        let mut bundle = bundle;
+        let result = call_bundle(&stage.instance, &mut bundle);
+        (bundle, result)
+    })
     .await;
-    let bundle = Arc::try_unwrap(bundle).unwrap_or_else(|a| (*a).clone());
-    match result {
-        Ok(out) => out,
-        Err((message, panic)) => {
-            let stage = &shared.stages[index];
-            errors.push(record(
-                &bundle.id,
-                None,
-                &stage.name,
-                Some(&stage.instance.plugin.name),
-                message,
-                panic,
-            ));
-            bundle
-        }
+    if let Err((message, panic)) = result {
+        let stage = &shared.stages[index];
+        errors.push(record(
+            &bundle.id,
+            None,
+            &stage.name,
+            Some(&stage.instance.plugin.name),
+            message,
+            panic,
+        ));
     }
+    bundle
 }

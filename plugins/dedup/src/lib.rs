@@ -424,6 +424,14 @@ impl Plugin for DedupPlugin {
         vec![StageSpec::new("dedup", StageKind::Bundle, "Clusters duplicate documents (exact and near, by word-shingle Jaccard) and finds passages shared across documents.")
             .requires("text")
             .provides("duplicates")
+            .reads(&["text", "published"])
+            .writes(&[
+                "duplicate_of",
+                "similarity",
+                "bundle.duplicates",
+                "bundle.shared_passages",
+                "bundle.documents",
+            ])
             .ordered_when("scope", "corpus")
             .option(OptionSpec::new("threshold", OptionType::Float, 0.8, "Jaccard similarity of word shingles at or above which two documents are near duplicates; every reported pair is verified exactly.").range(0.0, 1.0))
             .option(OptionSpec::new("shingle", OptionType::Integer, 5, "Words per shingle (CJK characters count as words); a document with fewer words has one shingle of all of them.").range(1.0, 64.0))

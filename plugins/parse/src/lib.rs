@@ -317,7 +317,13 @@ impl Plugin for ParsePlugin {
         "Parses raw news files (text, transcripts, TREC, JSON Lines, HTML) into clean documents.";
 
     fn stages() -> Vec<StageSpec> {
-        let mut spec = StageSpec::new("parse", StageKind::Document, "Raw file to clean document: metadata, body, paragraphs, sentences, transcript turns, boilerplate removed with diagnostics.").provides("text");
+        let mut spec = StageSpec::new("parse", StageKind::Document, "Raw file to clean document: metadata, body, paragraphs, sentences, transcript turns, boilerplate removed with diagnostics.").provides("text")
+            .reads(&["source", "raw", "raw_base64"])
+            .writes(&[
+                "source", "raw", "raw_base64", "kind", "title", "outlet", "byline", "authors",
+                "published", "updated", "dateline", "language", "url", "text", "paragraphs",
+                "sentences", "turns", "ext.parse",
+            ]);
         for o in option_specs() {
             spec = spec.option(o);
         }

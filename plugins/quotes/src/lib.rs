@@ -189,6 +189,8 @@ impl Plugin for QuotesPlugin {
     const DESCRIPTION: &'static str = "Direct quotes: extraction, attribution, grouping across outlets, primary-source check against transcripts.";
     fn stages() -> Vec<StageSpec> {
         vec![StageSpec::new("quotes", StageKind::Bundle, "Extracts direct quotes, attributes and groups them, and checks them against transcripts.")
+            .reads(&["kind", "title", "text", "paragraphs", "sentences", "turns"])
+            .writes(&["bundle.quotes", "bundle.ext.quotes"])
             .option(OptionSpec::new("primary_sources", OptionType::StringList, json!([]), "Ids of documents to check quotes against, besides the bundle's transcripts (documents without turns are searched paragraph by paragraph)."))
             .option(OptionSpec::new("min_words", OptionType::Integer, 3, "Minimum quote length in words; shorter quotes (scare quotes) go to ext.quotes.short_quotes.").min(1.0))
             .option(OptionSpec::new("fuzzy_threshold", OptionType::Float, 0.5, "Minimum weighted share (0..1) of a quote's words the transcript passage must match; below it the quote is not_found.").range(0.0, 1.0))

@@ -996,7 +996,18 @@ impl Plugin for SummaryPlugin {
             "Writes a cited extractive summary of the bundle within a word budget.",
         )
         .requires("text")
-        .provides("summary");
+        .provides("summary")
+        .reads(&[
+            "kind",
+            "title",
+            "outlet",
+            "published",
+            "text",
+            "paragraphs",
+            "sentences",
+            "duplicate_of?",
+        ])
+        .writes(&["bundle.summary"]);
         for o in SummaryOptions::specs() {
             spec = spec.option(o);
         }

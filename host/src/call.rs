@@ -1,0 +1,143 @@
+//! One stage call, as the runner (and `copydesk parse` / `plugin-test`)
+//! makes it: the request projected to what the stage reads, the response
+//! read as patches, checked against what it may write, and every span it
+//! returns checked.
+//!
+//! A response that breaks a rule is a *malformed message*: the error names
+//! the plugin and the path of the offending field
+//! (`results[0].ok.title: invalid type: integer, expected a string`).
+
+use copydesk_core::wire::{
+    apply_bundle_patch, apply_doc_patch, BundleRequest, DocOutcome, DocumentsRequest,
+    ResponseMessage, Rules,
+};
+use copydesk_core::{Bundle, Document};
+
+use crate::plugin::{CallResult, StageInstance};
+
+/// A failure message and whether it was a panic.
+pub type Failure = (String, bool);
+
+/// The failure for a response that breaks the ABI's rules.
+fn malformed(stage: &StageInstance, why: impl std::fmt::Display) -> Failure {
+    (
+        format!(
+            "plugin `{}` returned a malformed message: {why}",
+            stage.plugin.name
+        ),
+        false,
+    )
+}
+
+/// The request bytes for a document batch, as the stage sees them.
+pub fn documents_request(stage: &StageInstance, batch: &[Document]) -> Result<Vec<u8>, Failure> {
+    serde_json::to_vec(&DocumentsRequest {
+        protocol: stage.plugin.protocol,
+        documents: batch,
+        reads: &stage.reads,
+    })
+    .map_err(|e| (format!("cannot serialise the request: {e}"), false))
+}
+
+/// The request bytes for a bundle, as the stage sees them.
+pub fn bundle_request(stage: &StageInstance, bundle: &Bundle) -> Result<Vec<u8>, Failure> {
+    serde_json::to_vec(&BundleRequest {
+        protocol: stage.plugin.protocol,
+        bundle,
+        reads: &stage.reads,
+    })
+    .map_err(|e| (format!("cannot serialise the request: {e}"), false))
+}
+
+/// Reads a response message, naming the path of a field that does not fit.
+pub fn read_response(stage: &StageInstance, bytes: &[u8]) -> Result<ResponseMessage, Failure> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path.is_empty() || path == "." {
+            malformed(stage, inner)
+        } else {
+            malformed(stage, format!("{path}: {inner}"))
+        }
+    })
+}
+
+fn rules(stage: &StageInstance) -> Rules<'_> {
+    Rules {
+        writes: &stage.writes,
+        reads: &stage.reads,
+        plugin: &stage.plugin.name,
+    }
+}
+
+/// Applies a document stage's response to its batch: one result per
+/// document (a failed document is left as it was).
+pub fn apply_documents(
+    stage: &StageInstance,
+    batch: &mut [Document],
+    bytes: &[u8],
+) -> Result<Vec<Result<(), Failure>>, Failure> {
+    let response = read_response(stage, bytes)?;
+    let Some(results) = response.results else {
+        return Err(malformed(stage, "expected `results` for a document batch"));
+    };
+    if results.len() != batch.len() {
+        return Err(malformed(
+            stage,
+            format!("{} results for {} documents", results.len(), batch.len()),
+        ));
+    }
+    Ok(results
+        .into_iter()
+        .zip(batch.iter_mut())
+        .enumerate()
+        .map(|(i, (r, doc))| match r {
+            DocOutcome::Ok(patch) => {
+                let before = apply_doc_patch(doc, patch, &rules(stage))
+                    .map_err(|e| malformed(stage, format!("results[{i}]: {e}")))?;
+                if let Err(e) = doc.check_spans() {
+                    // Put the document back as it was: the stage failed on it.
+                    copydesk_core::wire::undo_doc(doc, before);
+                    return Err(malformed(stage, format!("results[{i}]: {e}")));
+                }
+                Ok(())
+            }
+            DocOutcome::Error(e) => Err((e.message, e.panic)),
+        })
+        .collect())
+}
+
+/// Calls a document stage on one batch, in place.
+pub fn call_documents(
+    stage: &StageInstance,
+    batch: &mut [Document],
+) -> Result<Vec<Result<(), Failure>>, Failure> {
+    let request = documents_request(stage, batch)?;
+    match stage.call(&request) {
+        CallResult::Err(e) => Err((e.message, e.panic)),
+        CallResult::Ok(bytes) => apply_documents(stage, batch, &bytes),
+    }
+}
+
+/// Applies a bundle stage's response to the bundle (unchanged on failure).
+pub fn apply_bundle(
+    stage: &StageInstance,
+    bundle: &mut Bundle,
+    bytes: &[u8],
+) -> Result<(), Failure> {
+    let response = read_response(stage, bytes)?;
+    let Some(patch) = response.bundle else {
+        return Err(malformed(stage, "expected `bundle` in the response"));
+    };
+    apply_bundle_patch(bundle, patch, &rules(stage)).map_err(|e| malformed(stage, e))
+}
+
+/// Calls a bundle stage, in place; on failure the bundle is as it was.
+pub fn call_bundle(stage: &StageInstance, bundle: &mut Bundle) -> Result<(), Failure> {
+    let request = bundle_request(stage, bundle)?;
+    match stage.call(&request) {
+        CallResult::Err(e) => Err((e.message, e.panic)),
+        CallResult::Ok(bytes) => apply_bundle(stage, bundle, &bytes),
+    }
+}
