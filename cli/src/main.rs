@@ -1,5 +1,6 @@
 //! The `copydesk` command line: a thin layer over `copydesk-host`.
 
+mod plugin_test;
 mod scaffold;
 
 use std::path::{Path, PathBuf};
@@ -102,6 +103,9 @@ enum Command {
         #[arg(long)]
         cite: bool,
     },
+    /// Run one stage of one plugin on files and show the exact request it
+    /// got, the exact response it gave, and what the host made of it.
+    PluginTest(plugin_test::Args),
     /// Create an out-of-tree plugin crate that builds with `cargo build --release`.
     NewPlugin {
         /// Plugin name (letters, digits, `-`, `_`).
@@ -195,6 +199,7 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             topic,
             cite,
         } => summarize(&dir, words, focus, topic, cite),
+        Command::PluginTest(args) => plugin_test::run(args),
         Command::NewPlugin { name, path, core } => {
             let dir = scaffold::create(&name, &path, core)?;
             println!(

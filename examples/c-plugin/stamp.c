@@ -1,6 +1,10 @@
-/* A copydesk plugin in C: a bundle stage that passes the bundle through
- * unchanged and counts the bundles it saw. It shows the whole ABI: the
- * descriptor, the manifest, create/process/destroy and buffer ownership.
+/* A test fixture, not the C example: the C example plugin is readability.c
+ * (see README.md here).
+ *
+ * c-stamp is a minimal bundle stage that passes the bundle through unchanged
+ * and counts the bundles it saw. The fault tests (cli/tests/faults.rs)
+ * compile it with -D flags to make broken plugins: -DSTAMP_ABI_VERSION=999
+ * (a wrong ABI version), -DSTAMP_MALFORMED (a response that is not JSON).
  *
  * Build: cc -shared -fPIC -O2 -I../../core/include stamp.c -o libcopydesk_c_stamp.so
  *

@@ -20,6 +20,7 @@ pub mod manifest;
 pub mod output;
 pub mod pipeline;
 pub mod plugin;
+pub mod probe;
 pub mod registry;
 pub mod report;
 pub mod runner;

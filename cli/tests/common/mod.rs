@@ -80,6 +80,12 @@ pub fn example_input(dir: &Path) -> PathBuf {
 
 /// Compiles a C plugin with `cc`.
 pub fn compile_c(source: &Path, out: &Path, defines: &[&str]) {
+    compile_c_with(source, out, defines, &[]);
+}
+
+/// Compiles a C plugin with `cc`, with more arguments after the source and
+/// output (such as `-lcjson`).
+pub fn compile_c_with(source: &Path, out: &Path, defines: &[&str], args: &[&str]) {
     let mut cmd = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()));
     cmd.args(["-shared", "-fPIC", "-O1", "-I"])
         .arg(root().join("core/include"))
@@ -89,10 +95,47 @@ pub fn compile_c(source: &Path, out: &Path, defines: &[&str]) {
     for d in defines {
         cmd.arg(format!("-D{d}"));
     }
+    cmd.args(args);
     let status = cmd
         .status()
         .expect("a C compiler (`cc`) is needed for the C-plugin tests");
-    assert!(status.success(), "compiling {} failed", source.display());
+    assert!(
+        status.success(),
+        "compiling {} failed{}",
+        source.display(),
+        if args.contains(&"-lcjson") {
+            " (it needs cJSON: apt-get install libcjson-dev)"
+        } else {
+            ""
+        }
+    );
+}
+
+/// Compiles the C example plugin (`examples/c-plugin/readability.c`, with
+/// cJSON) into `dir` and returns the library's path.
+pub fn compile_readability(dir: &Path) -> PathBuf {
+    let lib = dir.join(format!(
+        "{}copydesk_c_readability{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
+    compile_c_with(
+        &root().join("examples/c-plugin/readability.c"),
+        &lib,
+        &[],
+        &["-Wall", "-lcjson"],
+    );
+    lib
+}
+
+/// The example bundle's files, sorted.
+pub fn example_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("examples/bundles/kerry-syria"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
 }
 
 /// Reads a JSON Lines file.
