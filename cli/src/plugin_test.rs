@@ -98,14 +98,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         ))?;
     }
     let ok = match spec.kind {
-        StageKind::Document => document_stage(&plugin, &instance, &documents, show)?,
+        StageKind::Document => document_stage(&instance, &documents, show)?,
         StageKind::Bundle => {
             let bundle = Bundle {
                 id: bundle_id,
                 documents,
                 ..Bundle::default()
             };
-            bundle_stage(&plugin, &instance, &bundle, show)?
+            bundle_stage(&instance, &bundle, show)?
         }
     };
     Ok(if ok {
@@ -284,12 +284,7 @@ fn parse_first(registry: &Registry, docs: Vec<Document>) -> Result<Vec<Document>
 
 /// Calls a document stage on the documents, in batches of at most
 /// [`MAX_BATCH`]; true when every document came back well.
-fn document_stage(
-    plugin: &LoadedPlugin,
-    stage: &StageInstance,
-    docs: &[Document],
-    show: Show,
-) -> Result<bool> {
+fn document_stage(stage: &StageInstance, docs: &[Document], show: Show) -> Result<bool> {
     let batches: Vec<&[Document]> = docs.chunks(MAX_BATCH).collect();
     let mut ok = true;
     for (i, batch) in batches.iter().enumerate() {
@@ -298,7 +293,7 @@ fn document_stage(
         } else {
             String::new()
         };
-        let request = probe::documents_request(batch).map_err(|f| anyhow!(f.message))?;
+        let request = probe::documents_request(stage, batch).map_err(|f| anyhow!(f.message))?;
         let what = format!(
             "{} document{}",
             batch.len(),
@@ -309,7 +304,7 @@ fn document_stage(
         }
         let reply = stage.call(&request);
         show_reply(show, &label, &reply)?;
-        let outcome = probe::documents_outcome(&plugin.name, batch, &reply);
+        let outcome = probe::documents_outcome(stage, batch, &reply);
         let failed = match &outcome {
             Err(_) => batch.len(),
             Ok(results) => results.iter().filter(|r| r.is_err()).count(),
@@ -345,13 +340,8 @@ fn document_stage(
 }
 
 /// Calls a bundle stage once; true when the bundle came back well.
-fn bundle_stage(
-    plugin: &LoadedPlugin,
-    stage: &StageInstance,
-    bundle: &Bundle,
-    show: Show,
-) -> Result<bool> {
-    let request = probe::bundle_request(bundle).map_err(|f| anyhow!(f.message))?;
+fn bundle_stage(stage: &StageInstance, bundle: &Bundle, show: Show) -> Result<bool> {
+    let request = probe::bundle_request(stage, bundle).map_err(|f| anyhow!(f.message))?;
     let what = format!(
         "bundle `{}` of {} documents",
         bundle.id,
@@ -362,7 +352,7 @@ fn bundle_stage(
     }
     let reply = stage.call(&request);
     show_reply(show, "", &reply)?;
-    let outcome = probe::bundle_outcome(&plugin.name, bundle, &reply);
+    let outcome = probe::bundle_outcome(stage, bundle, &reply);
     if show == Show::All {
         match &outcome {
             Ok(out) => say(&format!(

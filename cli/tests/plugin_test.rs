@@ -38,11 +38,12 @@ fn parse_on_the_transcript_gets_the_unparsed_document_the_host_frames() {
     ] {
         assert!(out.contains(label), "no `{label}` in:\n{out}");
     }
-    // The request as the host sends it: `op` first, the raw file, no text yet.
+    // The request as the host sends it: `op` first, the protocol, then
+    // only what parse reads (the raw file and its source), no text yet.
     let (code, request, err) = plugin_test(&["parse", "--request-only"], &[transcript()]);
     assert_eq!(code, Some(0), "{err}");
     assert!(
-        request.starts_with("{\n  \"op\": \"documents\",\n  \"documents\": ["),
+        request.starts_with("{\n  \"op\": \"documents\",\n  \"protocol\": 2,\n  \"documents\": ["),
         "{request}"
     );
     let request: Value = serde_json::from_str(&request).unwrap();
@@ -53,7 +54,16 @@ fn parse_on_the_transcript_gets_the_unparsed_document_the_host_frames() {
         doc["raw"].as_str().unwrap(),
         std::fs::read_to_string(transcript()).unwrap()
     );
-    assert_eq!(doc["text"], "", "not parsed yet");
+    assert!(
+        doc.get("text").is_none(),
+        "not parsed yet, and not read by parse"
+    );
+    let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["bundle", "id", "raw", "source"],
+        "only what parse reads"
+    );
     // The response: the parsed transcript.
     let (code, response, err) = plugin_test(&["parse", "--response-only"], &[transcript()]);
     assert_eq!(code, Some(0), "{err}");
@@ -124,14 +134,23 @@ fn a_bundle_stage_gets_the_files_as_one_parsed_bundle_dedup() {
     );
     let (_, request, _) = plugin_test(&["dedup", "--request-only"], &files);
     assert!(
-        request.starts_with("{\n  \"op\": \"bundle\",\n  \"bundle\": {"),
+        request.starts_with("{\n  \"op\": \"bundle\",\n  \"protocol\": 2,\n  \"bundle\": {"),
         "{request}"
     );
     let request: Value = serde_json::from_str(&request).unwrap();
     assert_eq!(request["bundle"]["id"], "kerry-syria");
     let docs = request["bundle"]["documents"].as_array().unwrap();
     assert_eq!(docs.len(), 5);
-    assert!(docs.iter().all(|d| d["kind"] != "unknown"), "parsed first");
+    // Parsed first, and projected to what dedup reads.
+    for d in docs {
+        assert!(d["text"].as_str().is_some_and(|t| !t.is_empty()), "{d}");
+        for k in d.as_object().unwrap().keys() {
+            assert!(
+                ["id", "bundle", "text", "published"].contains(&k.as_str()),
+                "{k}"
+            );
+        }
+    }
     let (_, response, _) = plugin_test(&["dedup", "--response-only"], &files);
     let response: Value = serde_json::from_str(&response).unwrap();
     assert_eq!(response["bundle"]["id"], "kerry-syria");

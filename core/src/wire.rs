@@ -444,8 +444,8 @@ impl<'de> Deserialize<'de> for DocPatch {
 pub struct Rules<'a> {
     /// The stage's declared writes.
     pub writes: &'a FieldSet,
-    /// The stage's declared reads (a stage that read `diagnostics` returns
-    /// the whole list; one that did not, only the ones it adds).
+    /// What the stage was sent (a stage that was sent `diagnostics` returns
+    /// the whole list; one that was not, only the ones it adds).
     pub reads: &'a FieldSet,
     /// The plugin's name: the only `ext` namespace it may write.
     pub plugin: &'a str,

@@ -66,7 +66,7 @@ pub fn read_response(stage: &StageInstance, bytes: &[u8]) -> Result<ResponseMess
 fn rules(stage: &StageInstance) -> Rules<'_> {
     Rules {
         writes: &stage.writes,
-        reads: &stage.reads,
+        reads: &stage.sent,
         plugin: &stage.plugin.name,
     }
 }

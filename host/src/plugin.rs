@@ -219,6 +219,12 @@ impl LoadedPlugin {
         Ok(StageInstance {
             plugin: Arc::clone(self),
             reads: FieldSet::of(&spec.reads),
+            // Protocol 1 sends whole documents, whatever the stage reads.
+            sent: if self.protocol >= 2 {
+                FieldSet::of(&spec.reads)
+            } else {
+                FieldSet::all()
+            },
             writes: FieldSet::of(&spec.writes),
             spec,
             instance,
@@ -249,6 +255,8 @@ pub struct StageInstance {
     pub reads: FieldSet,
     /// What it writes: what the host takes back.
     pub writes: FieldSet,
+    /// What the host sends it: its reads (protocol 2) or everything (protocol 1).
+    pub sent: FieldSet,
     instance: *mut c_void,
 }
 
