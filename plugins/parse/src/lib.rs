@@ -336,7 +336,7 @@ impl Plugin for ParsePlugin {
     }
 }
 
-copydesk_core::export_plugin!(ParsePlugin);
+// The shared library with the export symbol is `cdylib/` (package copydesk-parse-plugin).
 
 #[cfg(test)]
 mod tests {
