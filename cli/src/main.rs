@@ -366,7 +366,12 @@ fn plugins(pipeline: &Path) -> Result<ExitCode> {
         )?;
     }
     for s in &skipped {
-        tracing::info!("skipped {}: {}", s.path.display(), s.reason);
+        if s.shadowed {
+            tracing::info!("skipped {}: {}", s.path.display(), s.reason);
+        } else {
+            // A file named like a plugin (libcopydesk_*) that is refused.
+            eprintln!("warning: skipped {}: {}", s.path.display(), s.reason);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
