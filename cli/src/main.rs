@@ -110,9 +110,15 @@ enum Command {
         /// Parent directory (default: the current directory).
         #[arg(long, default_value = ".")]
         path: PathBuf,
-        /// Path to the copydesk-core crate to depend on.
+        /// A local copydesk-core to build against (written as a
+        /// `[patch.crates-io]` override; default: this binary's checkout,
+        /// if it is still there).
         #[arg(long)]
         core: Option<PathBuf>,
+        /// The stage to scaffold: `document` (a word counter) or `bundle`
+        /// (documents per outlet).
+        #[arg(long, value_enum, default_value = "document")]
+        kind: scaffold::Kind,
     },
 }
 
@@ -196,13 +202,22 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             topic,
             cite,
         } => summarize(&dir, words, focus, topic, cite),
-        Command::NewPlugin { name, path, core } => {
-            let dir = scaffold::create(&name, &path, core)?;
-            println!(
-                "created {}\nbuild it with: (cd {} && cargo build --release)",
-                dir.display(),
-                dir.display()
-            );
+        Command::NewPlugin {
+            name,
+            path,
+            core,
+            kind,
+        } => {
+            let created = scaffold::create(&name, &path, core, kind)?;
+            let dir = created.dir.display();
+            match &created.core {
+                Some(core) => println!(
+                    "created {dir} (copydesk-core 0.1, patched to {} until it is published)",
+                    core.display()
+                ),
+                None => println!("created {dir} (copydesk-core 0.1 from crates.io)"),
+            }
+            println!("build it with: (cd {dir} && cargo build --release)");
             Ok(ExitCode::SUCCESS)
         }
     }
