@@ -79,7 +79,10 @@ fn other_libraries_on_the_search_path_are_never_loaded() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(stdout.lines().any(|l| l.starts_with("parse ")), "{stdout}");
-    assert!(!stdout.contains("libs/") && !stderr.contains("libs/"), "{stdout}{stderr}");
+    assert!(
+        !stdout.contains("libs/") && !stderr.contains("libs/"),
+        "{stdout}{stderr}"
+    );
     // By path, the named file is tried, and refused.
     pipeline(
         &dir,

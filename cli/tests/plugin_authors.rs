@@ -45,7 +45,14 @@ fn outside_dir(name: &str) -> PathBuf {
 fn scaffold_build_run(dir: &Path, name: &str, kind: &str) -> PathBuf {
     let out = copydesk(
         dir,
-        &["new-plugin", name, "--kind", kind, "--path", dir.to_str().unwrap()],
+        &[
+            "new-plugin",
+            name,
+            "--kind",
+            kind,
+            "--path",
+            dir.to_str().unwrap(),
+        ],
     );
     assert!(out.status.success(), "{}", text(&out).1);
     let crate_dir = dir.join(name);
@@ -126,10 +133,21 @@ fn new_plugin_refuses_a_core_path_that_is_not_copydesk_core() {
         ],
     );
     assert!(!out.status.success());
-    assert!(text(&out).1.contains("is not the copydesk-core crate"), "{}", text(&out).1);
+    assert!(
+        text(&out).1.contains("is not the copydesk-core crate"),
+        "{}",
+        text(&out).1
+    );
     let out = copydesk(
         &dir,
-        &["new-plugin", "y", "--path", dir.to_str().unwrap(), "--kind", "stream"],
+        &[
+            "new-plugin",
+            "y",
+            "--path",
+            dir.to_str().unwrap(),
+            "--kind",
+            "stream",
+        ],
     );
     assert!(!out.status.success(), "an unknown kind is refused");
 }

@@ -84,11 +84,11 @@ fn a_refused_library_is_unloaded_and_an_accepted_one_kept() {
     let none = dir.join(lib_name("copydesk_answer"));
     not_a_plugin(&dir, &none);
     let err = LoadedPlugin::load(&none).expect_err("no entry symbol");
+    assert!(err.to_string().contains("not a copydesk plugin"), "{err}");
     assert!(
-        err.to_string().contains("not a copydesk plugin"),
-        "{err}"
+        !mapped(&none),
+        "a library without the entry symbol is unloaded"
     );
-    assert!(!mapped(&none), "a library without the entry symbol is unloaded");
 
     let good = dir.join(lib_name("copydesk_c_stamp"));
     stamp(&good, &[]);
@@ -113,7 +113,7 @@ fn names_map_only_to_copydesk_files_and_discovery_loads_only_those() {
     );
     not_a_plugin(&dir, &dir.join(lib_name("copydesk_answer")));
 
-    let registry = Registry::new(&[dir.clone()]);
+    let registry = Registry::new(std::slice::from_ref(&dir));
     match registry.find("z", &dir) {
         Err(HostError::PluginNotFound { name, .. }) => assert_eq!(name, "z"),
         other => panic!("`z` must not find libz: {other:?}"),
@@ -121,12 +121,10 @@ fn names_map_only_to_copydesk_files_and_discovery_loads_only_those() {
     assert_eq!(registry.find("c-stamp", &dir).unwrap().name, "c-stamp");
     // A path loads whatever file it names (and refuses it here).
     let by_path = registry.find(libz.to_str().unwrap(), &dir);
-    assert!(
-        by_path
-            .unwrap_err()
-            .to_string()
-            .contains("not a copydesk plugin")
-    );
+    assert!(by_path
+        .unwrap_err()
+        .to_string()
+        .contains("not a copydesk plugin"));
 
     let (found, skipped) = registry.discover();
     let in_dir = |p: &Path| p.parent() == Some(dir.as_path());
@@ -147,7 +145,10 @@ fn names_map_only_to_copydesk_files_and_discovery_loads_only_those() {
     refused.sort();
     assert_eq!(refused.len(), 2, "{refused:?}");
     assert_eq!(refused[0].0, lib_name("copydesk_answer"));
-    assert!(refused[0].1.contains("not a copydesk plugin"), "{refused:?}");
+    assert!(
+        refused[0].1.contains("not a copydesk plugin"),
+        "{refused:?}"
+    );
     assert_eq!(refused[1].0, lib_name("copydesk_old"));
     assert!(
         refused[1].1.contains("plugin ABI version 999"),

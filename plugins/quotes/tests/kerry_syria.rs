@@ -214,10 +214,16 @@ fn photo_captions_are_removed_by_the_parser_not_quoted() {
         .count();
     assert_eq!(captions, 2, "{:?}", d.diagnostics);
     assert!(!d.text.contains("/AP"));
-    let q = find(&b, "We don’t behave like Russians. It’s just a different standard");
+    let q = find(
+        &b,
+        "We don’t behave like Russians. It’s just a different standard",
+    );
     assert_eq!(q.occurrences.len(), 1);
     assert_eq!(q.speaker.as_deref(), Some("John Kerry"));
-    assert!(b.quotes.iter().all(|q| q.text != "We don't behave like Russians"));
+    assert!(b
+        .quotes
+        .iter()
+        .all(|q| q.text != "We don't behave like Russians"));
 }
 
 #[test]
@@ -228,7 +234,10 @@ fn headline_scare_quote_goes_to_ext() {
     // headline's ‘argument’ is a title quote; the body has no short quote.
     let ext = &b.ext["quotes"];
     assert_eq!(ext["title_quotes"][0]["text"], "argument");
-    assert_eq!(ext["title_quotes"][0]["doc"], "kerry-syria/000_3e3a64f0fc0f036f");
+    assert_eq!(
+        ext["title_quotes"][0]["doc"],
+        "kerry-syria/000_3e3a64f0fc0f036f"
+    );
     assert_eq!(ext["short_quotes"], serde_json::json!([]));
 }
 

@@ -41,7 +41,9 @@ fn parse_then_summary_in_one_process() {
         })
         .collect();
     assert_eq!(documents.len(), 5);
-    assert!(documents.iter().all(|d| d.raw.is_none() && !d.text.is_empty()));
+    assert!(documents
+        .iter()
+        .all(|d| d.raw.is_none() && !d.text.is_empty()));
     let bundle = Bundle {
         id: "kerry-syria".into(),
         documents,
