@@ -113,9 +113,15 @@ enum Command {
         /// Parent directory (default: the current directory).
         #[arg(long, default_value = ".")]
         path: PathBuf,
-        /// Path to the copydesk-core crate to depend on.
+        /// A local copydesk-core to build against (written as a
+        /// `[patch.crates-io]` override; default: this binary's checkout,
+        /// if it is still there).
         #[arg(long)]
         core: Option<PathBuf>,
+        /// The stage to scaffold: `document` (a word counter) or `bundle`
+        /// (documents per outlet).
+        #[arg(long, value_enum, default_value = "document")]
+        kind: scaffold::Kind,
     },
 }
 
@@ -200,13 +206,22 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             cite,
         } => summarize(&dir, words, focus, topic, cite),
         Command::PluginTest(args) => plugin_test::run(args),
-        Command::NewPlugin { name, path, core } => {
-            let dir = scaffold::create(&name, &path, core)?;
-            println!(
-                "created {}\nbuild it with: (cd {} && cargo build --release)",
-                dir.display(),
-                dir.display()
-            );
+        Command::NewPlugin {
+            name,
+            path,
+            core,
+            kind,
+        } => {
+            let created = scaffold::create(&name, &path, core, kind)?;
+            let dir = created.dir.display();
+            match &created.core {
+                Some(core) => println!(
+                    "created {dir} (copydesk-core 0.1, patched to {} until it is published)",
+                    core.display()
+                ),
+                None => println!("created {dir} (copydesk-core 0.1 from crates.io)"),
+            }
+            println!("build it with: (cd {dir} && cargo build --release)");
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -374,7 +389,12 @@ fn plugins(pipeline: &Path) -> Result<ExitCode> {
         )?;
     }
     for s in &skipped {
-        tracing::info!("skipped {}: {}", s.path.display(), s.reason);
+        if s.shadowed {
+            tracing::info!("skipped {}: {}", s.path.display(), s.reason);
+        } else {
+            // A file named like a plugin (libcopydesk_*) that is refused.
+            eprintln!("warning: skipped {}: {}", s.path.display(), s.reason);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

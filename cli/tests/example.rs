@@ -213,7 +213,7 @@ fn ordered_stages_see_bundles_in_input_order_for_any_job_count() {
         )
         .unwrap();
     }
-    pipeline(&dir, "[input]\npath = \"in\"\n[output]\nformats = [\"json\"]\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"faulty\"\nstage = \"counter\"\n");
+    pipeline(&dir, &format!("[input]\npath = \"in\"\n[output]\nformats = [\"json\"]\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"{}\"\nstage = \"counter\"\n", faulty_plugin().display()));
     for jobs in ["1", "4"] {
         let out = copydesk(
             &dir,

@@ -20,7 +20,7 @@ fn validate_with(dir: &std::path::Path, extra: &str) -> (Option<i32>, String) {
 fn a_panicking_plugin_loses_only_its_document() {
     let dir = temp_dir("panic");
     example_input(&dir);
-    pipeline(&dir, "[input]\npath = \"bundles\"\n[output]\ndir = \"out\"\n[run]\non_error = \"skip\"\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"faulty\"\n[stage.options]\npanic_on = \"001_\"\n");
+    pipeline(&dir, &format!("[input]\npath = \"bundles\"\n[output]\ndir = \"out\"\n[run]\non_error = \"skip\"\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"{}\"\n[stage.options]\npanic_on = \"001_\"\n", faulty_plugin().display()));
     let out = copydesk(&dir, &["run", "pipeline.toml"]);
     let (_, err) = text(&out);
     assert_eq!(
@@ -53,7 +53,7 @@ fn a_panicking_plugin_loses_only_its_document() {
 fn on_error_fail_stops_the_run() {
     let dir = temp_dir("fail");
     example_input(&dir);
-    pipeline(&dir, "[input]\npath = \"bundles\"\n[output]\ndir = \"out\"\n[run]\non_error = \"fail\"\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"faulty\"\n[stage.options]\nfail_on = \"002_\"\n");
+    pipeline(&dir, &format!("[input]\npath = \"bundles\"\n[output]\ndir = \"out\"\n[run]\non_error = \"fail\"\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"{}\"\n[stage.options]\nfail_on = \"002_\"\n", faulty_plugin().display()));
     let out = copydesk(&dir, &["run"]);
     assert_eq!(out.status.code(), Some(1));
     let (_, err) = text(&out);
@@ -71,7 +71,7 @@ fn on_error_fail_stops_the_run() {
 fn a_bundle_stage_panic_is_reported_with_the_bundle() {
     let dir = temp_dir("bundle-panic");
     example_input(&dir);
-    pipeline(&dir, "[input]\npath = \"bundles\"\n[output]\ndir = \"out\"\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"faulty\"\nstage = \"bundle-panic\"\n");
+    pipeline(&dir, &format!("[input]\npath = \"bundles\"\n[output]\ndir = \"out\"\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"{}\"\nstage = \"bundle-panic\"\n", faulty_plugin().display()));
     let out = copydesk(&dir, &["run"]);
     assert_eq!(out.status.code(), Some(1));
     let errors = jsonl(&dir.join("out/errors.jsonl"));
@@ -88,7 +88,7 @@ fn a_bundle_stage_panic_is_reported_with_the_bundle() {
 fn spans_outside_the_text_are_refused_as_malformed() {
     let dir = temp_dir("spans");
     example_input(&dir);
-    pipeline(&dir, "[input]\npath = \"bundles\"\n[output]\ndir = \"out\"\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"faulty\"\n[stage.options]\nbreak_spans_on = \"003_\"\n");
+    pipeline(&dir, &format!("[input]\npath = \"bundles\"\n[output]\ndir = \"out\"\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"{}\"\n[stage.options]\nbreak_spans_on = \"003_\"\n", faulty_plugin().display()));
     let out = copydesk(&dir, &["run"]);
     assert_eq!(out.status.code(), Some(1));
     let errors = jsonl(&dir.join("out/errors.jsonl"));

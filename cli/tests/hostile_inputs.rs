@@ -548,14 +548,6 @@ fn text_of(out: &Output) -> String {
     text(out).1
 }
 
-fn faulty_plugin() -> std::path::PathBuf {
-    plugin_dir().join(format!(
-        "{}copydesk_faulty{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    ))
-}
-
 /// Bytes of the pages a file of `len` bytes takes on tmpfs.
 fn pages(len: u64) -> u64 {
     len.div_ceil(4096) * 4096

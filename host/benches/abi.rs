@@ -2,7 +2,7 @@
 //! through the C ABI (JSON both ways, buffer copies) against the same stage
 //! called directly.
 //!
-//! Run: `cargo build --release -p copydesk-faulty && cargo bench -p copydesk-host --bench abi`
+//! Run: `cargo build --release -p copydesk-faulty-plugin && cargo bench -p copydesk-host --bench abi`
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -37,13 +37,13 @@ fn main() {
     let lib = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../target/release")
         .join(format!(
-            "{}copydesk_faulty{}",
+            "{}testkit_faulty{}",
             std::env::consts::DLL_PREFIX,
             std::env::consts::DLL_SUFFIX
         ));
     if !lib.exists() {
         eprintln!(
-            "{} not found: run `cargo build --release -p copydesk-faulty` first",
+            "{} not found: run `cargo build --release -p copydesk-faulty-plugin` first",
             lib.display()
         );
         std::process::exit(1);

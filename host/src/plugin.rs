@@ -78,8 +78,8 @@ impl LoadedPlugin {
         // put on the plugin search path or named explicitly.
         let library = unsafe { Library::new(path) }
             .map_err(|e| refuse(format!("cannot load the library: {e}")))?;
-        // Never unloaded: see the module docs.
-        let library: &'static Library = Box::leak(Box::new(library));
+        // Every check below happens before the library is kept: a refused
+        // library is dropped (unloaded) on return, not leaked.
         // SAFETY: the symbol's type is fixed by the ABI; a wrong type cannot be detected,
         // which is why the name is specific to copydesk.
         let entry = unsafe { library.get::<unsafe extern "C" fn() -> *const PluginDescriptor>(ENTRY_SYMBOL) }
@@ -157,6 +157,8 @@ impl LoadedPlugin {
                 }
             }
         }
+        // Accepted: never unloaded from here on (see the module docs).
+        let _: &'static Library = Box::leak(Box::new(library));
         Ok(Arc::new(LoadedPlugin {
             path: path.to_path_buf(),
             name,

@@ -1,4 +1,14 @@
 //! Plugin discovery: the search path and finding a plugin by name.
+//!
+//! The naming rule: a plugin library is a file named `libcopydesk_*.so`
+//! (the platform's prefix and suffix: `libcopydesk_*.dylib`,
+//! `copydesk_*.dll`). A plugin named `NAME` is found as
+//! `libcopydesk_NAME.so`, then `libcopydesk_plugin_NAME.so` (a `-` in
+//! `NAME` is a `_` in the file name), in each directory of the search path
+//! in turn; discovery (`copydesk plugins`) loads only files matching the
+//! rule. Names never map to any other file (`plugin = "ssl"` cannot load
+//! the system's `libssl.so`); a path (with a `/` or the library suffix)
+//! loads the file it names.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,14 +34,17 @@ pub struct Skipped {
     pub path: PathBuf,
     /// Why it was skipped.
     pub reason: String,
+    /// `true` when it is a plugin, but one of the same name was found
+    /// earlier on the search path; `false` when it was refused.
+    pub shadowed: bool,
 }
 
+/// The file names a plugin called `name` may have, in the order tried.
 fn library_names(name: &str) -> Vec<String> {
     let (prefix, suffix) = (std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX);
     let snake = name.replace('-', "_");
     vec![
         format!("{prefix}copydesk_{snake}{suffix}"),
-        format!("{prefix}{snake}{suffix}"),
         format!("{prefix}copydesk_plugin_{snake}{suffix}"),
     ]
 }
@@ -40,6 +53,18 @@ fn is_library(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.ends_with(std::env::consts::DLL_SUFFIX))
+}
+
+/// Whether a file's name follows the plugin naming rule: `libcopydesk_*.so`
+/// (with the platform's prefix and suffix), something after the `copydesk_`.
+pub fn is_plugin_file_name(path: &Path) -> bool {
+    let (prefix, suffix) = (std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX);
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_prefix(prefix))
+        .and_then(|n| n.strip_prefix("copydesk_"))
+        .and_then(|n| n.strip_suffix(suffix))
+        .is_some_and(|stem| !stem.is_empty())
 }
 
 impl Registry {
@@ -92,8 +117,10 @@ impl Registry {
         Ok(plugin)
     }
 
-    /// Finds a plugin by name (`parse` → `libcopydesk_parse.so`, `libparse.so`)
-    /// or by path (anything with a `/` or the library suffix, relative to `base`).
+    /// Finds a plugin by name (`parse` → `libcopydesk_parse.so`, then
+    /// `libcopydesk_plugin_parse.so`, directory by directory; never any other
+    /// file name) or by path (anything with a `/` or the library suffix,
+    /// relative to `base`).
     pub fn find(&self, name: &str, base: &Path) -> Result<Arc<LoadedPlugin>> {
         if name.contains('/') || name.contains('\\') || is_library(Path::new(name)) {
             let path = base.join(name);
@@ -136,7 +163,9 @@ impl Registry {
     }
 
     /// Every plugin on the search path (first of each name wins), and the
-    /// libraries that were skipped.
+    /// libraries that were skipped. Only files named by the plugin rule
+    /// (`libcopydesk_*.so`) are loaded; other libraries in the same
+    /// directories are not touched.
     pub fn discover(&self) -> (Vec<Arc<LoadedPlugin>>, Vec<Skipped>) {
         let mut plugins: Vec<Arc<LoadedPlugin>> = Vec::new();
         let mut skipped = Vec::new();
@@ -146,7 +175,7 @@ impl Registry {
             };
             let mut files: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && is_library(p))
+                .filter(|p| p.is_file() && is_plugin_file_name(p))
                 .collect();
             files.sort();
             for path in files {
@@ -157,11 +186,13 @@ impl Registry {
                             "plugin `{}` already found earlier on the search path",
                             p.name
                         ),
+                        shadowed: true,
                     }),
                     Ok(p) => plugins.push(p),
                     Err(e) => skipped.push(Skipped {
                         path,
                         reason: e.to_string(),
+                        shadowed: false,
                     }),
                 }
             }

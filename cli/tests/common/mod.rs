@@ -29,6 +29,17 @@ pub fn plugin_dir() -> PathBuf {
     dir
 }
 
+/// The fault-injecting test plugin (`testkit/faulty`), to be named by path:
+/// its file name, `libtestkit_faulty.so`, is off the `libcopydesk_*` rule,
+/// so it is never found by name or listed by `copydesk plugins`.
+pub fn faulty_plugin() -> PathBuf {
+    plugin_dir().join(format!(
+        "{}testkit_faulty{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ))
+}
+
 /// A fresh temporary directory under target/.
 pub fn temp_dir(name: &str) -> PathBuf {
     let dir = root()

@@ -461,7 +461,7 @@ impl Plugin for DedupPlugin {
     }
 }
 
-copydesk_core::export_plugin!(DedupPlugin);
+// The shared library with the export symbol is `cdylib/` (package copydesk-dedup-plugin).
 
 #[cfg(test)]
 mod corpus_scope_tests {

@@ -342,7 +342,7 @@ impl Plugin for ParsePlugin {
     }
 }
 
-copydesk_core::export_plugin!(ParsePlugin);
+// The shared library with the export symbol is `cdylib/` (package copydesk-parse-plugin).
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,5 @@
-//! Runs the quotes stage on examples/bundles/kerry-syria (documents built
-//! with the test helpers) and prints every quote.
+//! Runs the quotes stage on examples/bundles/kerry-syria (documents made
+//! by the parse plugin's rlib, as in the tests) and prints every quote.
 //!
 //! `cargo run -p copydesk-quotes --example kerry [-- --json]`
 

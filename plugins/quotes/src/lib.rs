@@ -210,7 +210,7 @@ impl Plugin for QuotesPlugin {
     }
 }
 
-copydesk_core::export_plugin!(QuotesPlugin);
+// The shared library with the export symbol is `cdylib/` (package copydesk-quotes-plugin).
 
 const STAGE: &str = "quotes";
 

@@ -62,7 +62,8 @@ fn very_long_document_and_transcript() {
     for i in 0..1500 {
         text.push_str(&format!("Paragraph {i} says little. “Quote alpha{i} is beta{i} today,” Smith said. An 'odd mark and “another one\n\n"));
     }
-    let mut tr = String::from("Smith\n\n[00:01]\n\n");
+    // A transcript opens with its title line, then `label` / `[mm:ss]` / speech.
+    let mut tr = String::from("Interview with Smith\n\nSmith\n\n[00:01]\n\n");
     for i in 0..1500 {
         tr.push_str(&format!(
             "quote alpha{i} is beta{i} today and more words follow. "
@@ -120,11 +121,25 @@ fn title_quotes_are_recorded_in_ext() {
 }
 
 #[test]
+fn caption_colon_form_names_the_speaker() {
+    let text = "‘We don’t behave like Russians’: U.S. Secretary of State John Kerry.\n\nThe talks went on.";
+    let b = common::run(bundle(vec![common::article("a", text)]));
+    assert_eq!(b.quotes.len(), 1, "{:?}", b.quotes);
+    assert_eq!(b.quotes[0].text, "We don’t behave like Russians");
+    assert_eq!(b.quotes[0].speaker.as_deref(), Some("John Kerry"));
+    assert_eq!(
+        b.quotes[0].occurrences[0].speaker.as_deref(),
+        Some("John Kerry")
+    );
+}
+
+#[test]
 fn empty_and_odd_documents() {
     let docs = vec![
         Document::default(),
         common::article("x", "\"\"\n\n“”\n\n' '\n\n\""),
-        common::transcript("t", ""),
+        // a transcript with a title and no turns: kind transcript, no text
+        common::transcript("t", "Only a title"),
     ];
     let b = common::run(bundle(docs));
     assert!(b.quotes.is_empty());
@@ -148,15 +163,20 @@ fn plugin_declares_stage_and_checks_options() {
         ]
     );
     let mut opts = serde_json::Map::new();
-    opts.insert("min_words".into(), serde_json::json!(1));
+    opts.insert("min_words".into(), serde_json::json!(4));
     opts.insert("primary_sources".into(), serde_json::json!(["x"]));
     let stage = QuotesPlugin::create("quotes", &Options(opts)).unwrap();
     let Stage::Bundle(stage) = stage else {
         panic!("a bundle stage")
     };
-    // with min_words = 1 the scare quote is a quote
+    // with min_words = 4 the three-word quotes are short quotes
     let b = stage.process(common::example_bundle()).unwrap();
-    assert!(b.quotes.iter().any(|q| q.text == "argument"));
+    assert!(b.quotes.iter().all(|q| q.text != "lost the argument"));
+    let short = b.ext["quotes"]["short_quotes"].as_array().unwrap();
+    assert!(
+        short.iter().any(|q| q["text"] == "lost the argument"),
+        "{short:?}"
+    );
     let mut bad = serde_json::Map::new();
     bad.insert("fuzzy_threshold".into(), serde_json::json!(2.0));
     assert!(QuotesPlugin::create("quotes", &Options(bad)).is_err());

@@ -1026,7 +1026,7 @@ impl Plugin for SummaryPlugin {
     }
 }
 
-copydesk_core::export_plugin!(SummaryPlugin);
+// The shared library with the export symbol is `cdylib/` (package copydesk-summary-plugin).
 
 /// Sentence spans inside `region` of `text`, by the shared segmenter.
 pub fn split_sentences(text: &str, region: Span) -> Vec<Span> {

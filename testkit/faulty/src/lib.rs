@@ -132,4 +132,4 @@ impl Plugin for FaultyPlugin {
     }
 }
 
-copydesk_core::export_plugin!(FaultyPlugin);
+// The shared library with the export symbol is `cdylib/` (package copydesk-faulty-plugin).

@@ -1,139 +1,74 @@
-//! Builds documents the way a parser would, for tests: articles split on
-//! blank lines; transcripts cut into turns from their `label` / `[mm:ss]` /
-//! speech structure.
+//! Documents for the quotes plugin's tests and examples. Files and
+//! transcripts go through the real parse plugin: the `copydesk-parse`
+//! rlib's [`parse`], the code that `libcopydesk_parse.so` runs.
 #![allow(dead_code)]
 
-use copydesk_core::{Bundle, DocKind, Document, Span, Turn};
+use copydesk_core::{Bundle, DocKind, Document};
+use copydesk_parse::{parse, ParseOptions};
 
-pub fn paragraphs(text: &str) -> Vec<Span> {
-    copydesk_quotes::extract::paragraphs(text, &[])
+/// `text` parsed as `format` (`text`, `transcript`, ... or `auto`) into a
+/// document `id` of bundle `test`.
+pub fn parsed(id: &str, text: &str, format: &str) -> Document {
+    let mut doc = Document::unparsed(id, "test", format!("{id}.txt"));
+    doc.raw = Some(text.to_string());
+    let opts = ParseOptions {
+        format: format.into(),
+        ..ParseOptions::default()
+    };
+    parse(doc, &opts).unwrap_or_else(|e| panic!("{id}: {}", e.message))
 }
 
+/// A synthetic article for tests of the quotes logic itself: `text` as
+/// given (no title, byline or furniture heuristics), paragraphs split on
+/// blank lines by the quotes stage's own rule.
 pub fn article(id: &str, text: &str) -> Document {
     let text = text.trim().to_string();
     Document {
         id: id.into(),
         bundle: "test".into(),
         kind: DocKind::Article,
-        paragraphs: paragraphs(&text),
+        paragraphs: copydesk_quotes::extract::paragraphs(&text, &[]),
         text,
         ..Document::default()
     }
 }
 
-fn is_timestamp(p: &str) -> Option<String> {
-    let p = p.trim();
-    let inner = p.strip_prefix('[')?.strip_suffix(']')?;
-    if inner.chars().all(|c| c.is_ascii_digit() || c == ':') && inner.contains(':') {
-        Some(inner.to_string())
-    } else {
-        None
-    }
-}
-
-fn seconds(ts: &str) -> Option<f64> {
-    let parts: Vec<u32> = ts
-        .split(':')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    if parts.iter().skip(1).any(|&p| p >= 60) {
-        return None;
-    }
-    Some(parts.iter().fold(0.0, |acc, &p| acc * 60.0 + p as f64))
-}
-
-fn looks_like_label(p: &str) -> bool {
-    let p = p.trim();
-    !p.contains('\n')
-        && p.split_whitespace().count() <= 5
-        && !p.ends_with('.')
-        && !p.starts_with('.')
-        && !p.ends_with("...")
-        && p.chars().next().is_some_and(char::is_uppercase)
-}
-
+/// A transcript: `text` (`label` / `[mm:ss]` / speech blocks) through the
+/// parse plugin as a transcript.
 pub fn transcript(id: &str, text: &str) -> Document {
-    let text = text.trim().to_string();
-    let paras = paragraphs(&text);
-    let mut turns: Vec<Turn> = Vec::new();
-    let mut prev_kind = "none"; // none | label | ts | speech
-    let mut seen_label = false;
-    for p in &paras {
-        let s = &text[p.start..p.end];
-        if let Some(ts) = is_timestamp(s) {
-            if let Some(t) = turns.last_mut() {
-                if t.timestamp.is_none() {
-                    t.seconds = seconds(&ts);
-                    t.timestamp = Some(ts);
-                }
-            }
-            prev_kind = "ts";
-            continue;
-        }
-        if prev_kind != "ts" && prev_kind != "label" && looks_like_label(s) {
-            let label = s.trim().trim_end_matches(':').to_string();
-            let uncertain = label.contains('?') || label.to_lowercase().contains("someone else");
-            turns.push(Turn {
-                speaker: label,
-                uncertain,
-                timestamp: None,
-                seconds: None,
-                span: Span::new(p.end, p.end),
-                speech: true,
-            });
-            prev_kind = "label";
-            seen_label = true;
-            continue;
-        }
-        if !seen_label {
-            prev_kind = "none";
-            continue;
-        }
-        let t = turns.last_mut().expect("a label first");
-        if t.span.is_empty() {
-            t.span = *p;
-            let st = s.trim();
-            t.speech = !(st == "Speaks Arabic/Syrian" || st == "Translates. Speaks Arabic/Syrian");
-        } else {
-            t.span.end = p.end;
-        }
-        prev_kind = "speech";
-    }
-    Document {
-        id: id.into(),
-        bundle: "test".into(),
-        kind: DocKind::Transcript,
-        paragraphs: paras,
-        turns,
-        text,
-        ..Document::default()
-    }
+    parsed(id, text, "transcript")
 }
 
+/// examples/bundles/kerry-syria, every file through the parse plugin
+/// (format detected, as in the example pipeline).
 pub fn example_bundle() -> Bundle {
     let dir = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../examples/bundles/kerry-syria"
     );
-    let mut names: Vec<String> = std::fs::read_dir(dir)
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
         .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".txt"))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .collect();
-    names.sort();
-    let mut docs = Vec::new();
-    for n in names {
-        let text = std::fs::read_to_string(format!("{dir}/{n}")).unwrap();
-        let id = format!("kerry-syria/{}", n.trim_end_matches(".txt"));
-        if n.starts_with("004") {
-            docs.push(transcript(&id, &text));
-        } else {
-            docs.push(article(&id, &text));
-        }
-    }
+    paths.sort();
+    let opts = ParseOptions::default();
+    let documents = paths
+        .iter()
+        .map(|p| {
+            let stem = p.file_stem().unwrap().to_string_lossy();
+            let mut doc = Document::unparsed(
+                format!("kerry-syria/{stem}"),
+                "kerry-syria",
+                p.display().to_string(),
+            );
+            doc.raw = Some(std::fs::read_to_string(p).unwrap());
+            parse(doc, &opts).unwrap_or_else(|e| panic!("{}: {}", p.display(), e.message))
+        })
+        .collect();
     Bundle {
         id: "kerry-syria".into(),
-        documents: docs,
+        documents,
         ..Bundle::default()
     }
 }

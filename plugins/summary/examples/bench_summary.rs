@@ -3,7 +3,7 @@
 //! articles), plus a synthetic 2,000-document bundle.
 //!
 //! ```text
-//! bench [DATA_DIR] [--words N] [--reps R]
+//! cargo run --release -p copydesk-summary --example bench_summary -- [DATA_DIR] [--words N] [--reps R]
 //! ```
 //! DATA_DIR defaults to `../shared/data/duc2007-update` (from the project root).
 
