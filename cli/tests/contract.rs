@@ -191,3 +191,21 @@ fn plugins_show_their_sdk_and_protocol_and_inspect_shows_reads_and_writes() {
         "{stdout}"
     );
 }
+
+#[test]
+fn dedup_may_drop_documents_because_it_declares_bundle_documents() {
+    let dir = temp_dir("contract-drop");
+    let story = dir.join("in/s");
+    std::fs::create_dir_all(&story).unwrap();
+    let body = "Harbour story\n\nOfficials said on Monday that the harbour story was filed on time. The filing was routine and complete, and the port reopened after the storm passed through the region overnight.\n";
+    for name in ["a1.txt", "a2.txt"] {
+        std::fs::write(story.join(name), body).unwrap();
+    }
+    pipeline(&dir, "[input]\npath = \"in\"\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"dedup\"\n[stage.options]\naction = \"drop\"\n");
+    let run = copydesk(&dir, &["run", "--quiet"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run).1);
+    let bundle = json(&dir.join("out/s/bundle.json"));
+    assert_eq!(bundle["documents"], serde_json::json!(["s/a1"]));
+    // The cluster still names the dropped copy: what was dropped stays on record.
+    assert_eq!(bundle["duplicates"][0]["members"][1]["doc"], "s/a2");
+}

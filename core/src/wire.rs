@@ -694,6 +694,19 @@ pub fn apply_bundle_patch(
     }
     // Check everything before changing anything.
     for f in &patch.fields {
+        if let BundleField::Duplicates(clusters) = f {
+            // Members may be documents the stage removes, never unknown ones.
+            for (i, c) in clusters.iter().enumerate() {
+                for m in &c.members {
+                    if bundle.document(&m.doc).is_none() {
+                        return Err(format!(
+                            "duplicates[{i}] names document `{}`, which is not in the bundle",
+                            m.doc
+                        ));
+                    }
+                }
+            }
+        }
         match f {
             BundleField::Diagnostics(_) => {}
             BundleField::Ext(m) => {

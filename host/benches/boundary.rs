@@ -49,9 +49,16 @@ fn defaults<P: Plugin>(stage: &str) -> serde_json::Map<String, serde_json::Value
 }
 
 /// The same plugin loaded twice: speaking its own protocol (2) and forced to 1.
-fn instances(name: &str, options: &serde_json::Map<String, serde_json::Value>) -> [StageInstance; 2] {
+fn instances(
+    name: &str,
+    options: &serde_json::Map<String, serde_json::Value>,
+) -> [StageInstance; 2] {
     let lib = library(name);
-    assert!(lib.exists(), "{} missing: run `cargo build --release`", lib.display());
+    assert!(
+        lib.exists(),
+        "{} missing: run `cargo build --release`",
+        lib.display()
+    );
     let p2 = LoadedPlugin::load(&lib).expect("load");
     assert_eq!(p2.protocol, 2);
     let mut p1 = LoadedPlugin::load(&lib).expect("load");
@@ -68,7 +75,14 @@ fn corpus(path: &Path) -> Vec<Bundle> {
     for (n, line) in text.lines().enumerate() {
         let v: serde_json::Value = serde_json::from_str(line).expect("JSON Lines");
         let bundle = v["bundle"].as_str().unwrap_or("b").to_string();
-        let doc = jsonl_record(&bundle, &format!("{bundle}/corpus"), path, line.as_bytes(), n as u64 + 1, "id");
+        let doc = jsonl_record(
+            &bundle,
+            &format!("{bundle}/corpus"),
+            path,
+            line.as_bytes(),
+            n as u64 + 1,
+            "id",
+        );
         groups.entry(bundle).or_default().push(doc);
     }
     groups
@@ -91,7 +105,11 @@ fn through(stage: &StageInstance, input: &[Bundle]) -> (Vec<Bundle>, Duration) {
             StageKind::Document => {
                 for batch in b.documents.chunks_mut(64) {
                     let r = call::call_documents(stage, batch).expect("call");
-                    assert!(r.iter().all(Result::is_ok), "{:?}", r.iter().find(|r| r.is_err()));
+                    assert!(
+                        r.iter().all(Result::is_ok),
+                        "{:?}",
+                        r.iter().find(|r| r.is_err())
+                    );
                 }
             }
             StageKind::Bundle => call::call_bundle(stage, b).expect("call"),
@@ -127,7 +145,9 @@ fn main() {
     let path = if Path::new(&path).is_absolute() {
         PathBuf::from(path)
     } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(path)
     };
     let mut input = corpus(&path);
     let docs: usize = input.iter().map(|b| b.documents.len()).sum();
@@ -138,7 +158,13 @@ fn main() {
     );
     println!(
         "{:<8} {:>10} {:>12} {:>12} {:>14} {:>14} {:>10}",
-        "stage", "direct s", "protocol 1 s", "protocol 2 s", "boundary p1 s", "boundary p2 s", "p2 / p1"
+        "stage",
+        "direct s",
+        "protocol 1 s",
+        "protocol 2 s",
+        "boundary p1 s",
+        "boundary p2 s",
+        "p2 / p1"
     );
     macro_rules! stage {
         ($name:literal, $plugin:ty) => {{
