@@ -128,6 +128,50 @@ fn a_library_with_another_abi_version_is_refused() {
 }
 
 #[test]
+fn a_descriptor_with_fields_appended_later_is_accepted_and_a_short_one_refused() {
+    let dir = temp_dir("abi-size");
+    let input = example_input(&dir);
+    let newer = dir.join(format!(
+        "libcopydesk_c_stamp{}",
+        std::env::consts::DLL_SUFFIX
+    ));
+    compile_c(
+        &root().join("examples/c-plugin/stamp.c"),
+        &newer,
+        &["STAMP_NEWER"],
+    );
+    pipeline(
+        &dir,
+        &format!(
+            "[input]\npath = \"{}\"\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"{}\"\n",
+            input.display(),
+            newer.display()
+        ),
+    );
+    let run = copydesk(&dir, &["run", "--quiet"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run).1);
+    assert_eq!(jsonl(&dir.join("out/kerry-syria/documents.jsonl")).len(), 5);
+    let short = dir.join(format!(
+        "libcopydesk_c_short{}",
+        std::env::consts::DLL_SUFFIX
+    ));
+    compile_c(
+        &root().join("examples/c-plugin/stamp.c"),
+        &short,
+        &["STAMP_STRUCT_SIZE=16"],
+    );
+    let (code, err) = validate_with(
+        &dir,
+        &format!("[[stage]]\nplugin = \"{}\"\n", short.display()),
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("descriptor is 16 bytes, expected at least"),
+        "{err}"
+    );
+}
+
+#[test]
 fn files_that_are_not_plugins_are_refused() {
     let dir = temp_dir("notplugin");
     // Not a library at all.

@@ -4,7 +4,8 @@
  * c-stamp is a minimal bundle stage that passes the bundle through unchanged
  * and counts the bundles it saw. The fault tests (cli/tests/faults.rs)
  * compile it with -D flags to make broken plugins: -DSTAMP_ABI_VERSION=999
- * (a wrong ABI version), -DSTAMP_MALFORMED (a response that is not JSON).
+ * (a wrong ABI version), -DSTAMP_MALFORMED (a response that is not JSON),
+ * -DSTAMP_NEWER or -DSTAMP_STRUCT_SIZE=N (descriptor sizes, see below).
  *
  * Build: cc -shared -fPIC -O2 -I../../core/include stamp.c -o libcopydesk_c_stamp.so
  *
@@ -102,17 +103,36 @@ static void stamp_destroy(void *instance) { free(instance); }
 
 static void stamp_free_buffer(copydesk_buffer buffer) { free(buffer.ptr); }
 
-static const copydesk_plugin_descriptor DESCRIPTOR = {
-    STAMP_ABI_VERSION,
-    sizeof(copydesk_plugin_descriptor),
-    "c-stamp",
-    "0.1.0",
-    "Passes bundles through unchanged (a plugin written in C).",
-    MANIFEST,
-    stamp_create,
-    stamp_process,
-    stamp_destroy,
-    stamp_free_buffer,
+/* -DSTAMP_NEWER: a descriptor from a later ABI-1 revision, with a field
+ * appended (the host must accept it and read only what it knows);
+ * -DSTAMP_STRUCT_SIZE=N: a descriptor that claims to be N bytes. */
+typedef struct newer_descriptor {
+    copydesk_plugin_descriptor base;
+    const char *appended_later;
+} newer_descriptor;
+
+#ifdef STAMP_NEWER
+#define STAMP_SIZE sizeof(newer_descriptor)
+#elif defined(STAMP_STRUCT_SIZE)
+#define STAMP_SIZE STAMP_STRUCT_SIZE
+#else
+#define STAMP_SIZE sizeof(copydesk_plugin_descriptor)
+#endif
+
+static const newer_descriptor DESCRIPTOR = {
+    {
+        STAMP_ABI_VERSION,
+        STAMP_SIZE,
+        "c-stamp",
+        "0.1.0",
+        "Passes bundles through unchanged (a plugin written in C).",
+        MANIFEST,
+        stamp_create,
+        stamp_process,
+        stamp_destroy,
+        stamp_free_buffer,
+    },
+    "a field this host does not know",
 };
 
-const copydesk_plugin_descriptor *copydesk_plugin_entry(void) { return &DESCRIPTOR; }
+const copydesk_plugin_descriptor *copydesk_plugin_entry(void) { return &DESCRIPTOR.base; }
