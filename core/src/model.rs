@@ -391,6 +391,21 @@ impl Document {
         self.raw_base64.as_deref().and_then(crate::base64::decode)
     }
 
+    /// Sets the raw input: `raw` when the bytes are UTF-8, else
+    /// `raw_base64` (the other one is cleared).
+    pub fn set_raw_bytes(&mut self, bytes: Vec<u8>) {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                self.raw = Some(text);
+                self.raw_base64 = None;
+            }
+            Err(e) => {
+                self.raw = None;
+                self.raw_base64 = Some(crate::base64::encode(e.as_bytes()));
+            }
+        }
+    }
+
     /// Word count of the clean text (whitespace-separated).
     pub fn word_count(&self) -> usize {
         self.text.split_whitespace().count()

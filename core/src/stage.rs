@@ -247,12 +247,17 @@ pub struct StageSpec {
     /// `--jobs`. Empty: never ordered.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub ordered_when: serde_json::Map<String, Value>,
-    /// The fields the stage reads (see [`crate::wire`] for the names:
-    /// `text`, `ext.parse`, `bundle.summary`, ...). The host sends only
-    /// these (besides `id` and `bundle`). Absent: everything (`*`). A name
-    /// ending in `?` (`duplicate_of?`) is read when an earlier stage wrote
-    /// it; without `?`, `copydesk validate` refuses a pipeline in which no
-    /// earlier stage writes the field.
+    /// The fields the stage reads. The host sends only these (besides `id`
+    /// and `bundle`). Absent: everything (`*`).
+    ///
+    /// Names: document fields by their JSON names (`text`, `title`,
+    /// `sentences`, ...), a plugin's document data as `ext.<plugin>`;
+    /// bundle fields as `bundle.<name>` (`bundle.summary`, `bundle.quotes`,
+    /// ...), `bundle.ext.<plugin>`, and `bundle.documents` for a stage that
+    /// removes documents; `*` for everything. A name ending in `?`
+    /// (`duplicate_of?`) is read when an earlier stage wrote it; without
+    /// `?`, `copydesk validate` refuses a pipeline in which no earlier stage
+    /// writes the field.
     #[serde(default = "everything")]
     pub reads: Vec<String>,
     /// The fields the stage writes. The host takes back only these (and
