@@ -86,6 +86,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let kind = match spec.kind {
         StageKind::Document => "document",
         StageKind::Bundle => "bundle",
+        _ => unreachable!("a manifest naming another stage kind is refused at load"),
     };
     if show == Show::All {
         say(&format!(
@@ -100,13 +101,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let ok = match spec.kind {
         StageKind::Document => document_stage(&instance, &documents, show)?,
         StageKind::Bundle => {
-            let bundle = Bundle {
-                id: bundle_id,
-                documents,
-                ..Bundle::default()
-            };
+            let bundle = Bundle::new(bundle_id, documents);
             bundle_stage(&instance, &bundle, show)?
         }
+        _ => unreachable!("a manifest naming another stage kind is refused at load"),
     };
     Ok(if ok {
         ExitCode::SUCCESS

@@ -1,12 +1,17 @@
 //! The plugin C ABI, version [`ABI_VERSION`]. `docs/abi.md` is its
 //! specification and has the matching C header.
 //!
-//! A plugin is a shared library exporting one symbol, [`ENTRY_SYMBOL`], a
-//! function without arguments that returns a pointer to a static
-//! [`PluginDescriptor`]. The descriptor starts with `abi_version` and
-//! `struct_size`, which the host checks before reading anything else.
-//! Everything else crosses as bytes: JSON messages in [`Buffer`]s, freed by
-//! the side that allocated them.
+//! A plugin is a shared library exporting one symbol,
+//! `copydesk_plugin_entry`, a function without arguments that returns a
+//! pointer to a static descriptor. The descriptor starts with `abi_version`
+//! and `struct_size`, which the host checks before reading anything else.
+//! Everything else crosses as bytes: JSON messages in buffers, freed by the
+//! side that allocated them.
+//!
+//! Rust plugin authors never touch the ABI: [`export_plugin!`](crate::export_plugin)
+//! implements it. The descriptor, buffer, function and message types here
+//! are public only because the host shares them, and are hidden from these
+//! docs; what an author may want is [`ABI_VERSION`] and [`SDK_VERSION`].
 
 use std::ffi::{c_char, c_void};
 
@@ -17,33 +22,41 @@ use crate::stage::StageSpec;
 
 /// The ABI version this crate implements. Bumped on any incompatible change
 /// to the descriptor layout or the functions' contracts. (Messages evolve
-/// by protocol version instead: see [`crate::wire::PROTOCOL`].)
+/// by protocol version instead: each plugin's manifest says which it
+/// speaks.)
 pub const ABI_VERSION: u32 = 1;
 
 /// The oldest ABI version a host built from this crate accepts.
+#[doc(hidden)]
 pub const MIN_ABI_VERSION: u32 = 1;
 
 /// The size of the ABI-1 descriptor: the least `struct_size` a host
 /// accepts. Fields appended later make descriptors larger; a host reads a
 /// field only when `struct_size` says it is there.
+#[doc(hidden)]
 pub const ABI1_DESCRIPTOR_SIZE: usize = 2 * 4 + 8 * std::mem::size_of::<usize>();
 
 /// The oldest message protocol a host built from this crate speaks.
+#[doc(hidden)]
 pub const MIN_PROTOCOL: u32 = 1;
 
 /// The version of this SDK, recorded in every plugin's manifest.
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Name of the exported entry symbol (NUL-terminated for `dlsym`).
+#[doc(hidden)]
 pub const ENTRY_SYMBOL: &[u8] = b"copydesk_plugin_entry\0";
 
 /// Status: success; the output buffer holds the response message.
+#[doc(hidden)]
 pub const STATUS_OK: i32 = 0;
 /// Status: failure; the output buffer holds an [`ErrorMessage`].
+#[doc(hidden)]
 pub const STATUS_ERROR: i32 = 1;
 
 /// Bytes owned by the plugin that allocated them; give them back with
 /// [`PluginDescriptor::free_buffer`].
+#[doc(hidden)]
 #[repr(C)]
 #[derive(Debug)]
 pub struct Buffer {
@@ -100,6 +113,7 @@ impl Buffer {
 }
 
 /// `create(stage, config, config_len, out_instance, out_error) -> status`
+#[doc(hidden)]
 pub type CreateFn = unsafe extern "C" fn(
     stage: *const c_char,
     config: *const u8,
@@ -108,6 +122,7 @@ pub type CreateFn = unsafe extern "C" fn(
     out_error: *mut Buffer,
 ) -> i32;
 /// `process(instance, input, input_len, out) -> status`
+#[doc(hidden)]
 pub type ProcessFn = unsafe extern "C" fn(
     instance: *mut c_void,
     input: *const u8,
@@ -115,13 +130,16 @@ pub type ProcessFn = unsafe extern "C" fn(
     out: *mut Buffer,
 ) -> i32;
 /// `destroy(instance)`
+#[doc(hidden)]
 pub type DestroyFn = unsafe extern "C" fn(instance: *mut c_void);
 /// `free_buffer(buffer)`
+#[doc(hidden)]
 pub type FreeBufferFn = unsafe extern "C" fn(buffer: Buffer);
 
 /// What the entry symbol returns. Lives as long as the library is loaded.
 ///
 /// Fields are only ever appended; `struct_size` tells the host which are there.
+#[doc(hidden)]
 #[repr(C)]
 pub struct PluginDescriptor {
     /// Must equal the host's [`ABI_VERSION`].
@@ -151,6 +169,7 @@ unsafe impl Sync for PluginDescriptor {}
 unsafe impl Send for PluginDescriptor {}
 
 /// The manifest: the stages a plugin provides, with their options.
+#[doc(hidden)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// The stages.
@@ -169,6 +188,7 @@ fn one() -> u32 {
 }
 
 /// A request message: the bytes passed to `process`.
+#[doc(hidden)]
 #[allow(clippy::large_enum_variant)] // a wire type: boxing would not change the message
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -186,6 +206,7 @@ pub enum Request {
 }
 
 /// The outcome for one document of a batch.
+#[doc(hidden)]
 #[allow(clippy::large_enum_variant)] // a wire type: boxing would not change the message
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -197,6 +218,7 @@ pub enum DocResult {
 }
 
 /// A response message: what `process` returns on success.
+#[doc(hidden)]
 #[allow(clippy::large_enum_variant)] // a wire type: boxing would not change the message
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -214,6 +236,7 @@ pub enum Response {
 }
 
 /// An error message crossing the boundary.
+#[doc(hidden)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorMessage {
     /// What went wrong.

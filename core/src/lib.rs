@@ -6,10 +6,9 @@
 //!   stages attach to them);
 //! - [`stage`]: the two stage traits ([`DocumentStage`], [`BundleStage`]), the
 //!   [`Plugin`] trait, and option declarations;
-//! - [`abi`]: the versioned C ABI between the host and plugins (specified in
-//!   `docs/abi.md`);
 //! - [`export_plugin!`]: the macro that turns a [`Plugin`] into a loadable
-//!   library.
+//!   library, implementing the versioned C ABI between the host and plugins
+//!   (specified in `docs/abi.md`; [`abi`] has its version constants).
 //!
 //! A plugin is a struct, a trait impl and one macro line:
 //!
@@ -42,10 +41,16 @@
 #![deny(missing_docs)]
 
 pub mod abi;
+// The host's share of the SDK: public so that the host compiles against it,
+// hidden from the docs because plugin authors never use it (raw bytes go
+// through `Document::raw_bytes`/`Document::set_raw_bytes`, messages through
+// `export_plugin!`).
+#[doc(hidden)]
 pub mod base64;
 mod export;
 pub mod model;
 pub mod stage;
+#[doc(hidden)]
 pub mod wire;
 
 pub use model::*;

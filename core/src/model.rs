@@ -3,6 +3,11 @@
 //! Every type here is serialised as JSON when it crosses the plugin boundary
 //! (see `docs/abi.md`), so field names are part of the ABI. Fields are only
 //! ever added, never renamed; every optional field may be absent on the wire.
+//!
+//! So every struct here is `#[non_exhaustive]`: outside this crate, build
+//! one with its constructor (`Document::new`, `Bundle::new`, `Quote::new`,
+//! ...) or `Default::default()`, then assign the public fields; a struct
+//! literal would break when a field is added.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A half-open byte range `[start, end)` into a document's `text`.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Span {
     /// First byte.
@@ -95,6 +101,7 @@ impl<'de> Deserialize<'de> for DocKind {
 }
 
 /// Where a document came from.
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Source {
     /// Path of the input file, as given to the host.
@@ -109,7 +116,19 @@ pub struct Source {
     pub record: Option<u64>,
 }
 
+impl Source {
+    /// The source of a file read from `path`; `format` and `record` are
+    /// unset (assign them when known).
+    pub fn new(path: impl Into<String>) -> Self {
+        Source {
+            path: path.into(),
+            ..Source::default()
+        }
+    }
+}
+
 /// A date as found in the source: the raw string, the normalised value and how it was found.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DateValue {
     /// ISO 8601: `2016-10-02`, or `2016-10-01T09:10:00+05:30` when a time was given.
@@ -120,7 +139,24 @@ pub struct DateValue {
     pub method: String,
 }
 
+impl DateValue {
+    /// A date: the normalised `value` (ISO 8601), the `raw` string as
+    /// written and the `method` that found it.
+    pub fn new(
+        value: impl Into<String>,
+        raw: impl Into<String>,
+        method: impl Into<String>,
+    ) -> Self {
+        DateValue {
+            value: value.into(),
+            raw: raw.into(),
+            method: method.into(),
+        }
+    }
+}
+
 /// A turn in a transcript: one speaker, one stretch of speech.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Turn {
     /// Speaker label as written (`Kerry`, `Female voice`, `Kirby? someone else`).
@@ -141,6 +177,22 @@ pub struct Turn {
     pub speech: bool,
 }
 
+impl Turn {
+    /// A turn of speech by `speaker` covering `span` of the document's text:
+    /// certain, without a timestamp, and speech (assign `uncertain`,
+    /// `timestamp`, `seconds` and `speech` to change that).
+    pub fn new(speaker: impl Into<String>, span: Span) -> Self {
+        Turn {
+            speaker: speaker.into(),
+            uncertain: false,
+            timestamp: None,
+            seconds: None,
+            span,
+            speech: true,
+        }
+    }
+}
+
 fn yes() -> bool {
     true
 }
@@ -159,6 +211,7 @@ pub enum Level {
 }
 
 /// A note a stage leaves on a document or bundle.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// Severity.
@@ -175,6 +228,16 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A diagnostic of any level.
+    pub fn new(level: Level, stage: &str, code: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level,
+            stage: stage.into(),
+            code: code.into(),
+            message: message.into(),
+            line: None,
+        }
+    }
     /// An informational diagnostic.
     pub fn info(stage: &str, code: &str, message: impl Into<String>) -> Self {
         Diagnostic {
@@ -206,6 +269,7 @@ impl Diagnostic {
 ///
 /// Before the parse stage only `id`, `bundle`, `source` and `raw` are set;
 /// the parse stage fills the rest and clears `raw`.
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     /// Stable id, unique within the run (`kerry-syria/000_3e3a64f0fc0f036f`).
@@ -287,6 +351,16 @@ pub struct Document {
 }
 
 impl Document {
+    /// An empty document `id` of bundle `bundle`; every other field is
+    /// empty or unset (assign the ones a stage fills).
+    pub fn new(id: impl Into<String>, bundle: impl Into<String>) -> Self {
+        Document {
+            id: id.into(),
+            bundle: bundle.into(),
+            ..Document::default()
+        }
+    }
+
     /// A document before parsing.
     pub fn unparsed(
         id: impl Into<String>,
@@ -315,6 +389,21 @@ impl Document {
             return Some(raw.clone().into_bytes());
         }
         self.raw_base64.as_deref().and_then(crate::base64::decode)
+    }
+
+    /// Sets the raw input: `raw` when the bytes are UTF-8, else
+    /// `raw_base64` (the other one is cleared).
+    pub fn set_raw_bytes(&mut self, bytes: Vec<u8>) {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                self.raw = Some(text);
+                self.raw_base64 = None;
+            }
+            Err(e) => {
+                self.raw = None;
+                self.raw_base64 = Some(crate::base64::encode(e.as_bytes()));
+            }
+        }
     }
 
     /// Word count of the clean text (whitespace-separated).
@@ -346,6 +435,7 @@ impl Document {
 }
 
 /// Where a passage occurs: document id and byte span in its `text`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Citation {
     /// Document id.
@@ -356,7 +446,19 @@ pub struct Citation {
     pub end: usize,
 }
 
+impl Citation {
+    /// Bytes `start..end` of document `doc`'s text.
+    pub fn new(doc: impl Into<String>, start: usize, end: usize) -> Self {
+        Citation {
+            doc: doc.into(),
+            start,
+            end,
+        }
+    }
+}
+
 /// One sentence of a summary, with where it came from.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SummarySentence {
     /// The sentence, exactly as in the source document's `text[start..end]`.
@@ -369,7 +471,21 @@ pub struct SummarySentence {
     pub end: usize,
 }
 
+impl SummarySentence {
+    /// A sentence of a summary: `text` must be exactly bytes `start..end`
+    /// of document `doc`'s text (the host checks).
+    pub fn new(text: impl Into<String>, doc: impl Into<String>, start: usize, end: usize) -> Self {
+        SummarySentence {
+            text: text.into(),
+            doc: doc.into(),
+            start,
+            end,
+        }
+    }
+}
+
 /// A bundle's summary.
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// The sentences joined by single spaces.
@@ -381,7 +497,27 @@ pub struct Summary {
     pub words: usize,
 }
 
+impl Summary {
+    /// A summary of these sentences: `text` is their texts joined by single
+    /// spaces and `words` its word count (assign the budget to `words` when
+    /// the summary was made for a different one).
+    pub fn new(sentences: Vec<SummarySentence>) -> Self {
+        let text = sentences
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let words = text.split_whitespace().count();
+        Summary {
+            text,
+            sentences,
+            words,
+        }
+    }
+}
+
 /// A cluster of duplicate documents.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DuplicateCluster {
     /// The document kept as canonical.
@@ -390,7 +526,18 @@ pub struct DuplicateCluster {
     pub members: Vec<ClusterMember>,
 }
 
+impl DuplicateCluster {
+    /// A cluster kept as `canonical`, with every member (canonical first).
+    pub fn new(canonical: impl Into<String>, members: Vec<ClusterMember>) -> Self {
+        DuplicateCluster {
+            canonical: canonical.into(),
+            members,
+        }
+    }
+}
+
 /// A member of a duplicate cluster.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterMember {
     /// Document id.
@@ -401,7 +548,20 @@ pub struct ClusterMember {
     pub kind: String,
 }
 
+impl ClusterMember {
+    /// Document `doc`, with its similarity to the canonical document and
+    /// its kind (`exact` or `near`).
+    pub fn new(doc: impl Into<String>, similarity: f64, kind: impl Into<String>) -> Self {
+        ClusterMember {
+            doc: doc.into(),
+            similarity,
+            kind: kind.into(),
+        }
+    }
+}
+
 /// A passage (sentence or paragraph) that recurs in several documents.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SharedPassage {
     /// The passage as written in its first occurrence.
@@ -413,11 +573,25 @@ pub struct SharedPassage {
     pub similarity: f64,
 }
 
+impl SharedPassage {
+    /// A passage as written in its first occurrence, every occurrence, and
+    /// the lowest similarity between an occurrence and the first (1.0 when
+    /// identical).
+    pub fn new(text: impl Into<String>, occurrences: Vec<Citation>, similarity: f64) -> Self {
+        SharedPassage {
+            text: text.into(),
+            occurrences,
+            similarity,
+        }
+    }
+}
+
 fn one() -> f64 {
     1.0
 }
 
 /// One place a quote occurs in an article.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuoteOccurrence {
     /// Document id.
@@ -430,7 +604,21 @@ pub struct QuoteOccurrence {
     pub speaker: Option<String>,
 }
 
+impl QuoteOccurrence {
+    /// The quoted words at bytes `start..end` of document `doc`'s text,
+    /// with the speaker as written there (`None` when unknown).
+    pub fn new(doc: impl Into<String>, start: usize, end: usize, speaker: Option<String>) -> Self {
+        QuoteOccurrence {
+            doc: doc.into(),
+            start,
+            end,
+            speaker,
+        }
+    }
+}
+
 /// Where a quote was found in the primary source.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuoteSource {
     /// The primary source document (transcript).
@@ -447,7 +635,30 @@ pub struct QuoteSource {
     pub end: usize,
 }
 
+impl QuoteSource {
+    /// Bytes `start..end` of primary source `doc`, in its turn number
+    /// `turn` whose speaker label is `speaker_label`; `timestamp` is unset
+    /// (assign the turn's when it has one).
+    pub fn new(
+        doc: impl Into<String>,
+        turn: usize,
+        speaker_label: impl Into<String>,
+        start: usize,
+        end: usize,
+    ) -> Self {
+        QuoteSource {
+            doc: doc.into(),
+            turn,
+            timestamp: None,
+            speaker_label: speaker_label.into(),
+            start,
+            end,
+        }
+    }
+}
+
 /// A direct quote, grouped across the documents that carry it.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quote {
     /// The quote's words, from its first occurrence.
@@ -468,7 +679,30 @@ pub struct Quote {
     pub attribution_conflict: bool,
 }
 
+impl Quote {
+    /// A quote's words, its canonical speaker (`None` when unknown) and
+    /// every occurrence; `source`, `fidelity` and `diff` are unset and
+    /// `attribution_conflict` is false (assign them once the quote is
+    /// checked against a primary source).
+    pub fn new(
+        text: impl Into<String>,
+        speaker: Option<String>,
+        occurrences: Vec<QuoteOccurrence>,
+    ) -> Self {
+        Quote {
+            text: text.into(),
+            speaker,
+            occurrences,
+            source: None,
+            fidelity: None,
+            diff: None,
+            attribution_conflict: false,
+        }
+    }
+}
+
 /// A story: documents plus what bundle stages found across them.
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Bundle {
     /// Bundle id (the input directory's name).
@@ -499,6 +733,16 @@ pub struct Bundle {
 }
 
 impl Bundle {
+    /// A bundle `id` of these documents, with nothing found across them
+    /// yet.
+    pub fn new(id: impl Into<String>, documents: Vec<Document>) -> Self {
+        Bundle {
+            id: id.into(),
+            documents,
+            ..Bundle::default()
+        }
+    }
+
     /// Looks a document up by id.
     pub fn document(&self, id: &str) -> Option<&Document> {
         self.documents.iter().find(|d| d.id == id)

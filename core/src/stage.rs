@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use crate::model::{Bundle, Document};
 
 /// An error a stage returns for one document or bundle.
+#[non_exhaustive]
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
 #[error("{message}")]
 pub struct StageError {
@@ -54,6 +55,10 @@ pub trait BundleStage: Send + Sync {
 }
 
 /// A stage instance, as created by [`Plugin::create`].
+///
+/// Non-exhaustive: a later SDK may add stage kinds, so a `match` on a
+/// `Stage` needs a `_` arm.
+#[non_exhaustive]
 pub enum Stage {
     /// Works per document.
     Document(Box<dyn DocumentStage>),
@@ -73,6 +78,9 @@ impl Stage {
 }
 
 /// Whether a stage works per document or per bundle.
+///
+/// Non-exhaustive: a later SDK may add stage kinds.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StageKind {
@@ -83,6 +91,9 @@ pub enum StageKind {
 }
 
 /// The type of a stage option, as checked by the host before anything runs.
+///
+/// Non-exhaustive: a later SDK may add option types.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OptionType {
@@ -129,6 +140,7 @@ impl OptionType {
 }
 
 /// One option a stage accepts.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OptionSpec {
     /// Key in the pipeline file.
@@ -210,6 +222,7 @@ impl OptionSpec {
 }
 
 /// What a plugin declares about one of its stages.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StageSpec {
     /// Stage name (unique within the plugin).
@@ -234,12 +247,17 @@ pub struct StageSpec {
     /// `--jobs`. Empty: never ordered.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub ordered_when: serde_json::Map<String, Value>,
-    /// The fields the stage reads (see [`crate::wire`] for the names:
-    /// `text`, `ext.parse`, `bundle.summary`, ...). The host sends only
-    /// these (besides `id` and `bundle`). Absent: everything (`*`). A name
-    /// ending in `?` (`duplicate_of?`) is read when an earlier stage wrote
-    /// it; without `?`, `copydesk validate` refuses a pipeline in which no
-    /// earlier stage writes the field.
+    /// The fields the stage reads. The host sends only these (besides `id`
+    /// and `bundle`). Absent: everything (`*`).
+    ///
+    /// Names: document fields by their JSON names (`text`, `title`,
+    /// `sentences`, ...), a plugin's document data as `ext.<plugin>`;
+    /// bundle fields as `bundle.<name>` (`bundle.summary`, `bundle.quotes`,
+    /// ...), `bundle.ext.<plugin>`, and `bundle.documents` for a stage that
+    /// removes documents; `*` for everything. A name ending in `?`
+    /// (`duplicate_of?`) is read when an earlier stage wrote it; without
+    /// `?`, `copydesk validate` refuses a pipeline in which no earlier stage
+    /// writes the field.
     #[serde(default = "everything")]
     pub reads: Vec<String>,
     /// The fields the stage writes. The host takes back only these (and

@@ -493,7 +493,7 @@ struct Undo {
 }
 
 /// Checks `patch` against `rules` and applies it to `doc`. On error `doc`
-/// is unchanged. Returns the previous values (see [`Undo`]).
+/// is unchanged. Returns the previous values (for [`undo_doc`]).
 pub fn apply_doc_patch(
     doc: &mut Document,
     patch: DocPatch,

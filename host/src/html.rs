@@ -828,35 +828,22 @@ mod tests {
         d.outlet = Some("<b>Outlet</b>".into());
         d.byline = Some("\"><svg onload=alert(3)>".into());
         let id = d.id.clone();
-        Bundle {
-            id: "b\"<'>&".into(),
-            documents: vec![d],
-            summary: Some(Summary {
-                text: "Hello".into(),
-                sentences: vec![SummarySentence {
-                    text: text[..44].into(),
-                    doc: id.clone(),
-                    start: 0,
-                    end: 44,
-                }],
-                words: 10,
-            }),
-            quotes: vec![Quote {
-                text: "<i>Quoted</i>".into(),
-                speaker: Some("<u>X</u>".into()),
-                occurrences: vec![QuoteOccurrence {
-                    doc: id.clone(),
-                    start: text.find("Quoted").unwrap(),
-                    end: text.find("Quoted").unwrap() + 6,
-                    speaker: None,
-                }],
-                source: None,
-                fidelity: Some("altered".into()),
-                diff: Some("a [-<b>-] {+<script>+} c".into()),
-                attribution_conflict: true,
-            }],
-            ..Bundle::default()
-        }
+        let mut summary = Summary::new(vec![SummarySentence::new(&text[..44], id.clone(), 0, 44)]);
+        summary.text = "Hello".into();
+        summary.words = 10;
+        let at = text.find("Quoted").unwrap();
+        let mut quote = Quote::new(
+            "<i>Quoted</i>",
+            Some("<u>X</u>".into()),
+            vec![QuoteOccurrence::new(id.clone(), at, at + 6, None)],
+        );
+        quote.fidelity = Some("altered".into());
+        quote.diff = Some("a [-<b>-] {+<script>+} c".into());
+        quote.attribution_conflict = true;
+        let mut bundle = Bundle::new("b\"<'>&", vec![d]);
+        bundle.summary = Some(summary);
+        bundle.quotes = vec![quote];
+        bundle
     }
 
     #[test]
@@ -931,44 +918,20 @@ mod tests {
     fn overlapping_spans_nest_and_keep_their_ids() {
         // "abcdefghij": summary 0..6, shared 3..9, quote 4..5, source 3..9 (same as shared).
         let d = doc("b/1", "T", "abcdefghij");
-        let bundle = Bundle {
-            id: "b".into(),
-            documents: vec![d],
-            summary: Some(Summary {
-                text: "abcdef".into(),
-                sentences: vec![SummarySentence {
-                    text: "abcdef".into(),
-                    doc: "b/1".into(),
-                    start: 0,
-                    end: 6,
-                }],
-                words: 1,
-            }),
-            shared_passages: vec![SharedPassage {
-                text: "defghi".into(),
-                occurrences: vec![Citation {
-                    doc: "b/1".into(),
-                    start: 3,
-                    end: 9,
-                }],
-                similarity: 1.0,
-            }],
-            quotes: vec![Quote {
-                text: "e".into(),
-                speaker: None,
-                occurrences: vec![QuoteOccurrence {
-                    doc: "b/1".into(),
-                    start: 4,
-                    end: 5,
-                    speaker: None,
-                }],
-                source: None,
-                fidelity: None,
-                diff: None,
-                attribution_conflict: false,
-            }],
-            ..Bundle::default()
-        };
+        let mut bundle = Bundle::new("b", vec![d]);
+        bundle.summary = Some(Summary::new(vec![SummarySentence::new(
+            "abcdef", "b/1", 0, 6,
+        )]));
+        bundle.shared_passages = vec![SharedPassage::new(
+            "defghi",
+            vec![Citation::new("b/1", 3, 9)],
+            1.0,
+        )];
+        bundle.quotes = vec![Quote::new(
+            "e",
+            None,
+            vec![QuoteOccurrence::new("b/1", 4, 5, None)],
+        )];
         let marks = collect_marks(&bundle);
         let html = render_text(&bundle.documents[0], &marks[0]);
         let expected = "<p><mark class=\"sum\" id=\"s1\" title=\"Brief, sentence 1\">abc</mark>\
@@ -999,49 +962,24 @@ mod tests {
         let q = text.find("héllo").unwrap();
         let q_end = q + "héllo".len();
         let nihon = text.find("日本").unwrap();
-        let bundle = Bundle {
-            id: "b".into(),
-            documents: vec![d],
-            shared_passages: vec![SharedPassage {
-                // From inside the first paragraph into the second.
-                text: "x".into(),
-                occurrences: vec![
-                    Citation {
-                        doc: "b/1".into(),
-                        start: q,
-                        end: p2 + 4,
-                    },
-                    // Not on a char boundary: dropped, no link.
-                    Citation {
-                        doc: "b/1".into(),
-                        start: nihon + 1,
-                        end: nihon + 3,
-                    },
-                    // Out of range: dropped.
-                    Citation {
-                        doc: "b/1".into(),
-                        start: 0,
-                        end: text.len() + 1,
-                    },
-                ],
-                similarity: 1.0,
-            }],
-            quotes: vec![Quote {
-                text: "héllo".into(),
-                speaker: None,
-                occurrences: vec![QuoteOccurrence {
-                    doc: "b/1".into(),
-                    start: q,
-                    end: q_end,
-                    speaker: None,
-                }],
-                source: None,
-                fidelity: None,
-                diff: None,
-                attribution_conflict: false,
-            }],
-            ..Bundle::default()
-        };
+        let mut bundle = Bundle::new("b", vec![d]);
+        bundle.shared_passages = vec![SharedPassage::new(
+            // From inside the first paragraph into the second.
+            "x",
+            vec![
+                Citation::new("b/1", q, p2 + 4),
+                // Not on a char boundary: dropped, no link.
+                Citation::new("b/1", nihon + 1, nihon + 3),
+                // Out of range: dropped.
+                Citation::new("b/1", 0, text.len() + 1),
+            ],
+            1.0,
+        )];
+        bundle.quotes = vec![Quote::new(
+            "héllo",
+            None,
+            vec![QuoteOccurrence::new("b/1", q, q_end, None)],
+        )];
         let marks = collect_marks(&bundle);
         assert_eq!(marks[0].len(), 2);
         let html = render_text(&bundle.documents[0], &marks[0]);
@@ -1073,11 +1011,7 @@ mod tests {
         let d = doc("b/1", "T", "one\n\n\ntwo\nstill two\n\nthree\n");
         let mut e = doc("b/2", "U", "");
         e.kind = DocKind::Transcript;
-        let bundle = Bundle {
-            id: "b".into(),
-            documents: vec![d, e],
-            ..Bundle::default()
-        };
+        let bundle = Bundle::new("b", vec![d, e]);
         let html = render_text(&bundle.documents[0], &[]);
         assert_eq!(html, "<p>one</p>\n<p>two\nstill two</p>\n<p>three</p>\n");
         let full = render_bundle(&bundle);

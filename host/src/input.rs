@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use copydesk_core::{base64, Document};
+use copydesk_core::Document;
 
 use crate::error::{HostError, Result};
 
@@ -488,10 +488,7 @@ fn unparsed(
     let mut doc = Document::unparsed(id, bundle, path.display().to_string());
     doc.source.format = format.map(str::to_owned);
     doc.source.record = record;
-    match std::str::from_utf8(bytes) {
-        Ok(s) => doc.raw = Some(s.to_owned()),
-        Err(_) => doc.raw_base64 = Some(base64::encode(bytes)),
-    }
+    doc.set_raw_bytes(bytes.to_vec());
     doc
 }
 

@@ -766,11 +766,7 @@ async fn process_bundle(shared: Arc<Shared>, input: BundleInput, seq: u64) -> Ou
             return Outcome::Done(record.clone());
         }
     }
-    let mut bundle = Bundle {
-        id: input.id.clone(),
-        documents,
-        ..Bundle::default()
-    };
+    let mut bundle = Bundle::new(input.id.clone(), documents);
     let mut next = 0;
     while next < shared.stages.len() {
         if shared.stop.load(Ordering::SeqCst) {
@@ -787,6 +783,7 @@ async fn process_bundle(shared: Arc<Shared>, input: BundleInput, seq: u64) -> Ou
                 shared.end_turn(index);
                 out
             }
+            _ => unreachable!("a manifest naming another stage kind is refused at load"),
         };
         if !errors.is_empty() && shared.on_error == OnError::Fail {
             break;

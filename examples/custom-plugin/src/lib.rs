@@ -1153,12 +1153,10 @@ mod tests {
 
     #[test]
     fn options_and_output() {
-        let doc = Document {
-            text:
-                "State Department spokesman John Kirby spoke in Geneva. Kirby said Geneva was calm."
-                    .into(),
-            ..Document::default()
-        };
+        let mut doc = Document::default();
+        doc.text =
+            "State Department spokesman John Kirby spoke in Geneva. Kirby said Geneva was calm."
+                .into();
         let entities = stage(json!({})).unwrap();
         let out = entities.process(doc.clone()).unwrap();
         let ext = &out.ext["entities"];

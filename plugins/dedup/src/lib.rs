@@ -264,11 +264,11 @@ fn dedup_bundle_in(
     for members in &found.clusters {
         let canon = canonical_of(&bundle.documents, members, config.canonical);
         let cs = tokens::text_shingles(texts[canon], k);
-        let mut out = vec![ClusterMember {
-            doc: bundle.documents[canon].id.clone(),
-            similarity: 1.0,
-            kind: "exact".into(),
-        }];
+        let mut out = vec![ClusterMember::new(
+            bundle.documents[canon].id.clone(),
+            1.0,
+            "exact",
+        )];
         for &m in members {
             if m == canon {
                 continue;
@@ -280,16 +280,16 @@ fn dedup_bundle_in(
                 tokens::jaccard(&tokens::text_shingles(texts[m], k), &cs)
             };
             dup_of[m] = Some((canon, sim));
-            out.push(ClusterMember {
-                doc: bundle.documents[m].id.clone(),
-                similarity: sim,
-                kind: if exact { "exact" } else { "near" }.into(),
-            });
+            out.push(ClusterMember::new(
+                bundle.documents[m].id.clone(),
+                sim,
+                if exact { "exact" } else { "near" },
+            ));
         }
-        clusters.push(DuplicateCluster {
-            canonical: bundle.documents[canon].id.clone(),
-            members: out,
-        });
+        clusters.push(DuplicateCluster::new(
+            bundle.documents[canon].id.clone(),
+            out,
+        ));
     }
     // Corpus scope: canonical documents of this bundle against earlier
     // bundles (estimates), then this bundle's survivors into the index.
@@ -323,19 +323,16 @@ fn dedup_bundle_in(
             .into_iter()
             .map(|p| {
                 let first = p.occurrences[0];
-                SharedPassage {
-                    text: kept[first.doc][first.start..first.end].to_string(),
-                    occurrences: p
-                        .occurrences
+                SharedPassage::new(
+                    &kept[first.doc][first.start..first.end],
+                    p.occurrences
                         .iter()
-                        .map(|o| Citation {
-                            doc: bundle.documents[keep[o.doc]].id.clone(),
-                            start: o.start,
-                            end: o.end,
+                        .map(|o| {
+                            Citation::new(bundle.documents[keep[o.doc]].id.clone(), o.start, o.end)
                         })
                         .collect(),
-                    similarity: p.similarity,
-                }
+                    p.similarity,
+                )
             })
             .collect::<Vec<_>>()
     });
@@ -537,20 +534,13 @@ mod corpus_scope_tests {
     }
 
     fn doc(bundle: &str, name: &str, text: &str) -> Document {
-        Document {
-            id: format!("{bundle}/{name}"),
-            bundle: bundle.into(),
-            text: text.into(),
-            ..Document::default()
-        }
+        let mut doc = Document::new(format!("{bundle}/{name}"), bundle);
+        doc.text = text.into();
+        doc
     }
 
     fn bundle(id: &str, docs: Vec<Document>) -> Bundle {
-        Bundle {
-            id: id.into(),
-            documents: docs,
-            ..Bundle::default()
-        }
+        Bundle::new(id, docs)
     }
 
     fn corpus_stage(extra: serde_json::Value) -> Box<dyn BundleStage> {
@@ -558,7 +548,7 @@ mod corpus_scope_tests {
         o.extend(extra.as_object().unwrap().clone());
         match DedupPlugin::create("dedup", &Options(o)).unwrap() {
             Stage::Bundle(b) => b,
-            Stage::Document(_) => panic!("dedup is a bundle stage"),
+            _ => panic!("dedup is a bundle stage"),
         }
     }
 

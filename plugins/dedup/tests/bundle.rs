@@ -11,7 +11,7 @@ fn stage(opts: serde_json::Value) -> Box<dyn BundleStage> {
     let options = Options(opts.as_object().unwrap().clone());
     match DedupPlugin::create("dedup", &options).unwrap() {
         Stage::Bundle(b) => b,
-        Stage::Document(_) => panic!("dedup is a bundle stage"),
+        _ => panic!("dedup is a bundle stage"),
     }
 }
 
@@ -90,16 +90,8 @@ fn planted() -> copydesk_core::Bundle {
         doc("d", &exact),
         doc("e", ""),
     ];
-    docs[1].published = Some(copydesk_core::DateValue {
-        value: "2016-10-02".into(),
-        raw: "x".into(),
-        method: "test".into(),
-    });
-    docs[2].published = Some(copydesk_core::DateValue {
-        value: "2016-10-01".into(),
-        raw: "x".into(),
-        method: "test".into(),
-    });
+    docs[1].published = Some(copydesk_core::DateValue::new("2016-10-02", "x", "test"));
+    docs[2].published = Some(copydesk_core::DateValue::new("2016-10-01", "x", "test"));
     bundle(docs)
 }
 

@@ -7,10 +7,7 @@ fn main() {
     for path in std::env::args().skip(1) {
         let bytes = std::fs::read(&path).expect("readable file");
         let mut doc = Document::unparsed(path.clone(), "cli", path.clone());
-        match String::from_utf8(bytes) {
-            Ok(s) => doc.raw = Some(s),
-            Err(e) => doc.raw_base64 = Some(copydesk_core::base64::encode(e.as_bytes())),
-        }
+        doc.set_raw_bytes(bytes);
         match parse(doc, &ParseOptions::default()) {
             Ok(mut d) => {
                 if text_only {

@@ -51,11 +51,7 @@ pub fn set_body(doc: &mut Document, paragraphs: &[String]) {
 }
 
 pub fn date_value(value: String, raw: &str, method: &str) -> DateValue {
-    DateValue {
-        value,
-        raw: raw.trim().to_string(),
-        method: method.into(),
-    }
+    DateValue::new(value, raw.trim(), method)
 }
 
 /// Words in a byline that mark a credit, not a person (`WorldTribune Staff`).

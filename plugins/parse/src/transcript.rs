@@ -401,16 +401,17 @@ pub fn parse(doc: &mut Document, text: &str) {
                 _ => groups.push((s, vec![p])),
             }
         }
+        let turn = |span: Span, speech: bool| {
+            let mut turn = Turn::new(t.speaker.clone(), span);
+            turn.uncertain = uncertain(&t.speaker);
+            turn.timestamp = t.timestamp.clone();
+            turn.seconds = t.seconds;
+            turn.speech = speech;
+            turn
+        };
         if groups.is_empty() {
             let at = text_out.len();
-            out_turns.push(Turn {
-                speaker: t.speaker.clone(),
-                uncertain: uncertain(&t.speaker),
-                timestamp: t.timestamp.clone(),
-                seconds: t.seconds,
-                span: Span::new(at, at),
-                speech,
-            });
+            out_turns.push(turn(Span::new(at, at), speech));
         }
         for (s, ps) in groups {
             let mut span: Option<Span> = None;
@@ -419,14 +420,7 @@ pub fn parse(doc: &mut Document, text: &str) {
                 span = Some(span.map_or(sp, |x| Span::new(x.start, sp.end)));
             }
             let span = span.expect("groups are not empty");
-            out_turns.push(Turn {
-                speaker: t.speaker.clone(),
-                uncertain: uncertain(&t.speaker),
-                timestamp: t.timestamp.clone(),
-                seconds: t.seconds,
-                span,
-                speech: s,
-            });
+            out_turns.push(turn(span, s));
         }
     }
     doc.text = text_out;

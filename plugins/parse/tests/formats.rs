@@ -244,9 +244,9 @@ fn empty_input_is_an_error() {
 #[test]
 fn binary_input_is_an_error() {
     let mut doc = Document::unparsed("b/x", "b", "in/photo.jpg");
-    doc.raw_base64 = Some(copydesk_core::base64::encode(&[
+    doc.set_raw_bytes(vec![
         0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00,
-    ]));
+    ]);
     let e = parse(doc, &ParseOptions::default()).unwrap_err();
     assert_eq!(e.message, "in/photo.jpg: looks like a binary file, not text (NUL byte at offset 4); give a text, HTML, TREC or JSON Lines file");
     let controls: String = (0..200)
@@ -265,7 +265,7 @@ fn windows_1252_bytes_are_decoded_with_a_warning() {
     let bytes =
         b"Caf\xe9 talks\n\nKerry said the caf\xe9 was closed \x93today\x94. Officials agreed.";
     let mut doc = Document::unparsed("b/x", "b", "in/cp1252.txt");
-    doc.raw_base64 = Some(copydesk_core::base64::encode(bytes));
+    doc.set_raw_bytes(bytes.to_vec());
     let d = parse(doc, &ParseOptions::default()).unwrap();
     d.check_spans().unwrap();
     assert!(d

@@ -465,23 +465,17 @@ pub fn run(mut bundle: Bundle, config: &Config) -> Bundle {
         let doc = &bundle.documents[first.doc];
         let occurrences: Vec<QuoteOccurrence> = g
             .iter()
-            .map(|&i| QuoteOccurrence {
-                doc: bundle.documents[kept[i].doc].id.clone(),
-                start: kept[i].q.start,
-                end: kept[i].q.end,
-                speaker: kept[i].written.clone(),
+            .map(|&i| {
+                QuoteOccurrence::new(
+                    bundle.documents[kept[i].doc].id.clone(),
+                    kept[i].q.start,
+                    kept[i].q.end,
+                    kept[i].written.clone(),
+                )
             })
             .collect();
         let speaker = majority(g.iter().filter_map(|&i| kept[i].canonical.clone()));
-        let mut quote = Quote {
-            text: first.q.text.clone(),
-            speaker: speaker.clone(),
-            occurrences,
-            source: None,
-            fidelity: None,
-            diff: None,
-            attribution_conflict: false,
-        };
+        let mut quote = Quote::new(first.q.text.clone(), speaker.clone(), occurrences);
         if !sources.is_empty() {
             let qt = align::tokenize(&doc.text, first.q.start, first.q.end, 0);
             let content_total = qt.iter().filter(|t| t.content).count();
@@ -534,14 +528,9 @@ pub fn run(mut bundle: Bundle, config: &Config) -> Bundle {
                     }
                     quote.fidelity = Some(fid.to_string());
                     quote.attribution_conflict = conflict(&label, speaker.as_deref());
-                    quote.source = Some(QuoteSource {
-                        doc: src_doc.id.clone(),
-                        turn,
-                        timestamp,
-                        speaker_label: label,
-                        start,
-                        end,
-                    });
+                    let mut source = QuoteSource::new(src_doc.id.clone(), turn, label, start, end);
+                    source.timestamp = timestamp;
+                    quote.source = Some(source);
                     info["ratio"] = json!(round3(a.ratio));
                 }
                 other => {

@@ -6,11 +6,7 @@ use copydesk_core::{Bundle, DocKind, Document, Options, Plugin, Stage};
 use copydesk_quotes::{Config, QuotesPlugin};
 
 fn bundle(docs: Vec<Document>) -> Bundle {
-    Bundle {
-        id: "t".into(),
-        documents: docs,
-        ..Bundle::default()
-    }
+    Bundle::new("t", docs)
 }
 
 #[test]
@@ -85,13 +81,10 @@ fn very_long_document_and_transcript() {
 
 #[test]
 fn primary_source_without_turns_is_searched_by_paragraph() {
-    let statement = Document {
-        id: "s".into(),
-        kind: DocKind::Statement,
-        text: "We stand with our allies.\n\nWe will decline to comment on private conversations."
-            .into(),
-        ..Document::default()
-    };
+    let mut statement = Document::new("s", "");
+    statement.kind = DocKind::Statement;
+    statement.text =
+        "We stand with our allies.\n\nWe will decline to comment on private conversations.".into();
     let art = common::article(
         "a",
         "“We will decline to comment on private conversations,” the spokesman, John Kirby, said.",

@@ -71,10 +71,9 @@ fn main() {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         let topic = name.split('-').next().unwrap_or(&name).to_string();
         let b = common::read_dir(&dir.join("docs"));
-        let e = topics.entry(topic.clone()).or_insert_with(|| Bundle {
-            id: topic,
-            ..Bundle::default()
-        });
+        let e = topics
+            .entry(topic.clone())
+            .or_insert_with(|| Bundle::new(topic, Vec::new()));
         e.documents.extend(b.documents);
     }
     let n_docs: usize = topics.values().map(|b| b.documents.len()).sum();
@@ -109,10 +108,7 @@ fn main() {
         .flat_map(|b| b.documents.iter().cloned())
         .collect();
     if !all.is_empty() {
-        let mut big = Bundle {
-            id: "big".into(),
-            ..Bundle::default()
-        };
+        let mut big = Bundle::new("big", Vec::new());
         let mut i = 0;
         while big.documents.len() < 2000 {
             let mut d = all[i % all.len()].clone();

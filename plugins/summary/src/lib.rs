@@ -330,11 +330,8 @@ fn doc_sentences(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<Span> {
 /// Summarises a bundle: the summary and what the stage noticed.
 pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let empty = Summary {
-        text: String::new(),
-        sentences: Vec::new(),
-        words: opts.words,
-    };
+    let mut empty = Summary::new(Vec::new());
+    empty.words = opts.words;
     if bundle.documents.is_empty() {
         diags.push(Diagnostic::warning(
             STAGE,
@@ -723,12 +720,7 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
         .map(|&(i, _)| {
             let c = &cands[i];
             let d = &bundle.documents[c.doc];
-            SummarySentence {
-                text: d.text[c.start..c.end].to_string(),
-                doc: d.id.clone(),
-                start: c.start,
-                end: c.end,
-            }
+            SummarySentence::new(&d.text[c.start..c.end], d.id.clone(), c.start, c.end)
         })
         .collect();
     if sentences.is_empty() {
@@ -741,19 +733,9 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
             ),
         ));
     }
-    let text = sentences
-        .iter()
-        .map(|s| s.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    (
-        Summary {
-            text,
-            sentences,
-            words: opts.words,
-        },
-        diags,
-    )
+    let mut summary = Summary::new(sentences);
+    summary.words = opts.words;
+    (summary, diags)
 }
 
 fn jaccard(a: &[u32], b: &[u32]) -> f64 {

@@ -26,11 +26,7 @@ fn doc(id: &str, paragraphs: &[&str]) -> Document {
 }
 
 fn bundle(docs: Vec<Document>) -> Bundle {
-    Bundle {
-        id: "b".into(),
-        documents: docs,
-        ..Bundle::default()
-    }
+    Bundle::new("b", docs)
 }
 
 fn opts(words: usize) -> SummaryOptions {
@@ -286,16 +282,8 @@ fn chronological_order_follows_dates() {
         "c",
         &["The flooded villages in the river valley were evacuated by the army on Sunday."],
     );
-    a.published = Some(DateValue {
-        value: "2020-05-02".into(),
-        raw: "x".into(),
-        method: "t".into(),
-    });
-    c.published = Some(DateValue {
-        value: "2020-05-01".into(),
-        raw: "x".into(),
-        method: "t".into(),
-    });
+    a.published = Some(DateValue::new("2020-05-02", "x", "t"));
+    c.published = Some(DateValue::new("2020-05-01", "x", "t"));
     let b = bundle(vec![a, c]);
     let (s, _) = summarize(&b, &opts(100));
     let ids: Vec<&str> = s.sentences.iter().map(|x| x.doc.as_str()).collect();

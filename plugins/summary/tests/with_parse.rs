@@ -44,11 +44,7 @@ fn parse_then_summary_in_one_process() {
     assert!(documents
         .iter()
         .all(|d| d.raw.is_none() && !d.text.is_empty()));
-    let bundle = Bundle {
-        id: "kerry-syria".into(),
-        documents,
-        ..Bundle::default()
-    };
+    let bundle = Bundle::new("kerry-syria", documents);
     let out = summary.process(bundle).expect("summarises");
     let s = out.summary.as_ref().expect("a summary");
     assert!(!s.sentences.is_empty());

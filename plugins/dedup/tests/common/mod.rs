@@ -44,23 +44,16 @@ pub fn doc(id: &str, raw: &str) -> Document {
             sentences.push(Span::new(s, text.len()));
         }
     }
-    Document {
-        id: id.into(),
-        bundle: "test".into(),
-        text,
-        paragraphs,
-        sentences,
-        ..Document::default()
-    }
+    let mut doc = Document::new(id, "test");
+    doc.text = text;
+    doc.paragraphs = paragraphs;
+    doc.sentences = sentences;
+    doc
 }
 
 /// A bundle of documents.
 pub fn bundle(docs: Vec<Document>) -> Bundle {
-    Bundle {
-        id: "test".into(),
-        documents: docs,
-        ..Bundle::default()
-    }
+    Bundle::new("test", docs)
 }
 
 /// The kerry-syria example bundle.
@@ -81,9 +74,5 @@ pub fn kerry() -> Bundle {
             )
         })
         .collect();
-    Bundle {
-        id: "kerry-syria".into(),
-        documents: docs,
-        ..Bundle::default()
-    }
+    Bundle::new("kerry-syria", docs)
 }

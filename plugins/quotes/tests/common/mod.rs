@@ -22,15 +22,11 @@ pub fn parsed(id: &str, text: &str, format: &str) -> Document {
 /// given (no title, byline or furniture heuristics), paragraphs split on
 /// blank lines by the quotes stage's own rule.
 pub fn article(id: &str, text: &str) -> Document {
-    let text = text.trim().to_string();
-    Document {
-        id: id.into(),
-        bundle: "test".into(),
-        kind: DocKind::Article,
-        paragraphs: copydesk_quotes::extract::paragraphs(&text, &[]),
-        text,
-        ..Document::default()
-    }
+    let mut doc = Document::new(id, "test");
+    doc.kind = DocKind::Article;
+    doc.text = text.trim().to_string();
+    doc.paragraphs = copydesk_quotes::extract::paragraphs(&doc.text, &[]);
+    doc
 }
 
 /// A transcript: `text` (`label` / `[mm:ss]` / speech blocks) through the
@@ -66,11 +62,7 @@ pub fn example_bundle() -> Bundle {
             parse(doc, &opts).unwrap_or_else(|e| panic!("{}: {}", p.display(), e.message))
         })
         .collect();
-    Bundle {
-        id: "kerry-syria".into(),
-        documents,
-        ..Bundle::default()
-    }
+    Bundle::new("kerry-syria", documents)
 }
 
 pub fn run(bundle: Bundle) -> Bundle {

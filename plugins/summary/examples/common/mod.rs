@@ -108,11 +108,7 @@ pub fn read_dir(dir: &Path) -> Bundle {
         .unwrap_or_default();
     paths.sort();
     let documents = paths.iter().flat_map(|p| read_file(p, &id)).collect();
-    Bundle {
-        id,
-        documents,
-        ..Bundle::default()
-    }
+    Bundle::new(id, documents)
 }
 
 /// The docs folder of a DUC cluster folder (or the folder itself).
