@@ -53,6 +53,9 @@ impl Plugin for ThisPlugin {
     fn stages() -> Vec<StageSpec> {
         vec![StageSpec::new("{{name}}", StageKind::Document, "Counts chosen words in each document.")
             .requires("text")
+            // The host sends only what the stage reads and keeps only what it writes.
+            .reads(&["text"])
+            .writes(&["ext.{{name}}"])
             .option(OptionSpec::new("words", OptionType::StringList, json!(["said"]), "Words to count."))]
     }
 
@@ -105,6 +108,9 @@ impl Plugin for ThisPlugin {
     fn stages() -> Vec<StageSpec> {
         vec![StageSpec::new("{{name}}", StageKind::Bundle, "Counts the documents of a bundle per outlet.")
             .requires("text")
+            // The host sends only what the stage reads and keeps only what it writes.
+            .reads(&["outlet"])
+            .writes(&["bundle.ext.{{name}}"])
             .option(OptionSpec::new("unknown", OptionType::String, "unknown", "Outlet name for documents without one."))]
     }
 
