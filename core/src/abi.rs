@@ -152,6 +152,7 @@ unsafe impl Send for PluginDescriptor {}
 
 /// The manifest: the stages a plugin provides, with their options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Manifest {
     /// The stages.
     pub stages: Vec<StageSpec>,
@@ -215,6 +216,7 @@ pub enum Response {
 
 /// An error message crossing the boundary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorMessage {
     /// What went wrong.
     pub message: String,

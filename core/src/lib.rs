@@ -9,7 +9,9 @@
 //! - [`abi`]: the versioned C ABI between the host and plugins (specified in
 //!   `docs/abi.md`);
 //! - [`export_plugin!`]: the macro that turns a [`Plugin`] into a loadable
-//!   library.
+//!   library;
+//! - `schema` (feature `schema`): the JSON Schema of the model and the
+//!   messages, as published in `docs/schema/`.
 //!
 //! A plugin is a struct, a trait impl and one macro line:
 //!
@@ -45,6 +47,8 @@ pub mod abi;
 pub mod base64;
 mod export;
 pub mod model;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod stage;
 pub mod wire;
 

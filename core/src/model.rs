@@ -11,6 +11,7 @@ use serde_json::Value;
 
 /// A half-open byte range `[start, end)` into a document's `text`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Span {
     /// First byte.
     pub start: usize,
@@ -96,6 +97,7 @@ impl<'de> Deserialize<'de> for DocKind {
 
 /// Where a document came from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Source {
     /// Path of the input file, as given to the host.
     #[serde(default)]
@@ -111,6 +113,7 @@ pub struct Source {
 
 /// A date as found in the source: the raw string, the normalised value and how it was found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DateValue {
     /// ISO 8601: `2016-10-02`, or `2016-10-01T09:10:00+05:30` when a time was given.
     pub value: String,
@@ -122,6 +125,7 @@ pub struct DateValue {
 
 /// A turn in a transcript: one speaker, one stretch of speech.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Turn {
     /// Speaker label as written (`Kerry`, `Female voice`, `Kirby? someone else`).
     pub speaker: String,
@@ -160,6 +164,7 @@ pub enum Level {
 
 /// A note a stage leaves on a document or bundle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Diagnostic {
     /// Severity.
     pub level: Level,
@@ -207,6 +212,7 @@ impl Diagnostic {
 /// Before the parse stage only `id`, `bundle`, `source` and `raw` are set;
 /// the parse stage fills the rest and clears `raw`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Document {
     /// Stable id, unique within the run (`kerry-syria/000_3e3a64f0fc0f036f`).
     pub id: String,
@@ -347,6 +353,7 @@ impl Document {
 
 /// Where a passage occurs: document id and byte span in its `text`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Citation {
     /// Document id.
     pub doc: String,
@@ -358,6 +365,7 @@ pub struct Citation {
 
 /// One sentence of a summary, with where it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SummarySentence {
     /// The sentence, exactly as in the source document's `text[start..end]`.
     pub text: String,
@@ -371,6 +379,7 @@ pub struct SummarySentence {
 
 /// A bundle's summary.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Summary {
     /// The sentences joined by single spaces.
     pub text: String,
@@ -383,6 +392,7 @@ pub struct Summary {
 
 /// A cluster of duplicate documents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DuplicateCluster {
     /// The document kept as canonical.
     pub canonical: String,
@@ -392,6 +402,7 @@ pub struct DuplicateCluster {
 
 /// A member of a duplicate cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ClusterMember {
     /// Document id.
     pub doc: String,
@@ -403,6 +414,7 @@ pub struct ClusterMember {
 
 /// A passage (sentence or paragraph) that recurs in several documents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SharedPassage {
     /// The passage as written in its first occurrence.
     pub text: String,
@@ -419,6 +431,7 @@ fn one() -> f64 {
 
 /// One place a quote occurs in an article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QuoteOccurrence {
     /// Document id.
     pub doc: String,
@@ -432,6 +445,7 @@ pub struct QuoteOccurrence {
 
 /// Where a quote was found in the primary source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QuoteSource {
     /// The primary source document (transcript).
     pub doc: String,
@@ -449,6 +463,7 @@ pub struct QuoteSource {
 
 /// A direct quote, grouped across the documents that carry it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Quote {
     /// The quote's words, from its first occurrence.
     pub text: String,
@@ -470,6 +485,7 @@ pub struct Quote {
 
 /// A story: documents plus what bundle stages found across them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Bundle {
     /// Bundle id (the input directory's name).
     pub id: String,

@@ -74,6 +74,7 @@ impl Stage {
 
 /// Whether a stage works per document or per bundle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum StageKind {
     /// Per document.
@@ -84,6 +85,7 @@ pub enum StageKind {
 
 /// The type of a stage option, as checked by the host before anything runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OptionType {
     /// A string.
@@ -130,6 +132,7 @@ impl OptionType {
 
 /// One option a stage accepts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OptionSpec {
     /// Key in the pipeline file.
     pub name: String,
@@ -211,6 +214,7 @@ impl OptionSpec {
 
 /// What a plugin declares about one of its stages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StageSpec {
     /// Stage name (unique within the plugin).
     pub name: String,
