@@ -171,6 +171,7 @@ unsafe impl Send for PluginDescriptor {}
 /// The manifest: the stages a plugin provides, with their options.
 #[doc(hidden)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Manifest {
     /// The stages.
     pub stages: Vec<StageSpec>,
@@ -238,6 +239,7 @@ pub enum Response {
 /// An error message crossing the boundary.
 #[doc(hidden)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorMessage {
     /// What went wrong.
     pub message: String,

@@ -8,7 +8,9 @@
 //!   [`Plugin`] trait, and option declarations;
 //! - [`export_plugin!`]: the macro that turns a [`Plugin`] into a loadable
 //!   library, implementing the versioned C ABI between the host and plugins
-//!   (specified in `docs/abi.md`; [`abi`] has its version constants).
+//!   (specified in `docs/abi.md`; [`abi`] has its version constants);
+//! - `schema` (feature `schema`): the JSON Schema of the model and the
+//!   messages, as published in `docs/schema/`.
 //!
 //! A plugin is a struct, a trait impl and one macro line:
 //!
@@ -49,6 +51,8 @@ pub mod abi;
 pub mod base64;
 mod export;
 pub mod model;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod stage;
 #[doc(hidden)]
 pub mod wire;

@@ -17,6 +17,7 @@ use serde_json::Value;
 /// A half-open byte range `[start, end)` into a document's `text`.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Span {
     /// First byte.
     pub start: usize,
@@ -103,6 +104,7 @@ impl<'de> Deserialize<'de> for DocKind {
 /// Where a document came from.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Source {
     /// Path of the input file, as given to the host.
     #[serde(default)]
@@ -130,6 +132,7 @@ impl Source {
 /// A date as found in the source: the raw string, the normalised value and how it was found.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DateValue {
     /// ISO 8601: `2016-10-02`, or `2016-10-01T09:10:00+05:30` when a time was given.
     pub value: String,
@@ -158,6 +161,7 @@ impl DateValue {
 /// A turn in a transcript: one speaker, one stretch of speech.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Turn {
     /// Speaker label as written (`Kerry`, `Female voice`, `Kirby? someone else`).
     pub speaker: String,
@@ -213,6 +217,7 @@ pub enum Level {
 /// A note a stage leaves on a document or bundle.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Diagnostic {
     /// Severity.
     pub level: Level,
@@ -271,6 +276,7 @@ impl Diagnostic {
 /// the parse stage fills the rest and clears `raw`.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Document {
     /// Stable id, unique within the run (`kerry-syria/000_3e3a64f0fc0f036f`).
     pub id: String,
@@ -437,6 +443,7 @@ impl Document {
 /// Where a passage occurs: document id and byte span in its `text`.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Citation {
     /// Document id.
     pub doc: String,
@@ -460,6 +467,7 @@ impl Citation {
 /// One sentence of a summary, with where it came from.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SummarySentence {
     /// The sentence, exactly as in the source document's `text[start..end]`.
     pub text: String,
@@ -487,6 +495,7 @@ impl SummarySentence {
 /// A bundle's summary.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Summary {
     /// The sentences joined by single spaces.
     pub text: String,
@@ -519,6 +528,7 @@ impl Summary {
 /// A cluster of duplicate documents.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DuplicateCluster {
     /// The document kept as canonical.
     pub canonical: String,
@@ -539,6 +549,7 @@ impl DuplicateCluster {
 /// A member of a duplicate cluster.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ClusterMember {
     /// Document id.
     pub doc: String,
@@ -563,6 +574,7 @@ impl ClusterMember {
 /// A passage (sentence or paragraph) that recurs in several documents.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SharedPassage {
     /// The passage as written in its first occurrence.
     pub text: String,
@@ -593,6 +605,7 @@ fn one() -> f64 {
 /// One place a quote occurs in an article.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QuoteOccurrence {
     /// Document id.
     pub doc: String,
@@ -620,6 +633,7 @@ impl QuoteOccurrence {
 /// Where a quote was found in the primary source.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QuoteSource {
     /// The primary source document (transcript).
     pub doc: String,
@@ -660,6 +674,7 @@ impl QuoteSource {
 /// A direct quote, grouped across the documents that carry it.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Quote {
     /// The quote's words, from its first occurrence.
     pub text: String,
@@ -704,6 +719,7 @@ impl Quote {
 /// A story: documents plus what bundle stages found across them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Bundle {
     /// Bundle id (the input directory's name).
     pub id: String,

@@ -82,6 +82,7 @@ impl Stage {
 /// Non-exhaustive: a later SDK may add stage kinds.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum StageKind {
     /// Per document.
@@ -95,6 +96,7 @@ pub enum StageKind {
 /// Non-exhaustive: a later SDK may add option types.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OptionType {
     /// A string.
@@ -142,6 +144,7 @@ impl OptionType {
 /// One option a stage accepts.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OptionSpec {
     /// Key in the pipeline file.
     pub name: String,
@@ -224,6 +227,7 @@ impl OptionSpec {
 /// What a plugin declares about one of its stages.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StageSpec {
     /// Stage name (unique within the plugin).
     pub name: String,
