@@ -177,11 +177,7 @@ fn real_requests_and_responses_fit_the_schema() {
     }
 
     // dedup, summary, quotes: bundle stages, one after the other.
-    let mut bundle = Bundle {
-        id: "kerry-syria".into(),
-        documents: docs,
-        ..Bundle::default()
-    };
+    let mut bundle = Bundle::new("kerry-syria", docs);
     for (name, options) in [
         ("copydesk_dedup", json!({"threshold": 0.5})),
         ("copydesk_summary", json!({})),

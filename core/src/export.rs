@@ -17,6 +17,7 @@ use crate::wire::{BundlePatchOf, FieldSet, PatchOf, RequestMessage};
 /// A stage instance with what its declaration says it writes.
 struct Instance {
     stage: Stage,
+    reads: FieldSet,
     writes: FieldSet,
 }
 
@@ -125,13 +126,21 @@ unsafe extern "C" fn create<P: Plugin>(
         };
         let map: Map<String, Value> = serde_json::from_slice(bytes)
             .map_err(|e| format!("stage configuration is not a JSON object: {e}"))?;
-        let writes = P::stages()
-            .into_iter()
-            .find(|s| s.name == name)
+        let spec = P::stages().into_iter().find(|s| s.name == name);
+        let reads = spec
+            .as_ref()
+            .map(|s| FieldSet::of(&s.reads))
+            .unwrap_or_else(FieldSet::all);
+        let writes = spec
+            .as_ref()
             .map(|s| FieldSet::of(&s.writes))
             .unwrap_or_else(FieldSet::all);
         P::create(name, &Options(map))
-            .map(|stage| Instance { stage, writes })
+            .map(|stage| Instance {
+                stage,
+                reads,
+                writes,
+            })
             .map_err(|e| e.message)
     }));
     match result {
@@ -196,6 +205,7 @@ fn run(instance: &Instance, input: &[u8]) -> Result<Vec<u8>, String> {
                 serde_json::to_vec(&PatchResults {
                     outcomes: &outcomes,
                     writes,
+                    sent: &instance.reads,
                 })
             } else {
                 let results = outcomes
@@ -223,6 +233,7 @@ fn run(instance: &Instance, input: &[u8]) -> Result<Vec<u8>, String> {
                     bundle: BundlePatchOf {
                         bundle: &bundle,
                         writes,
+                        sent: &instance.reads,
                     },
                 })
             } else {
@@ -241,12 +252,13 @@ fn run(instance: &Instance, input: &[u8]) -> Result<Vec<u8>, String> {
 struct PatchResults<'a> {
     outcomes: &'a [Outcome],
     writes: &'a FieldSet,
+    sent: &'a FieldSet,
 }
 
 impl serde::Serialize for PatchResults<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{SerializeMap, SerializeSeq};
-        struct One<'a>(&'a Outcome, &'a FieldSet);
+        struct One<'a>(&'a Outcome, &'a FieldSet, &'a FieldSet);
         impl serde::Serialize for One<'_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 let mut map = s.serialize_map(Some(1))?;
@@ -256,6 +268,7 @@ impl serde::Serialize for PatchResults<'_> {
                         &PatchOf {
                             doc,
                             writes: self.1,
+                            sent: self.2,
                         },
                     )?,
                     Outcome::Error(e) => map.serialize_entry("error", e)?,
@@ -263,18 +276,18 @@ impl serde::Serialize for PatchResults<'_> {
                 map.end()
             }
         }
-        struct All<'a>(&'a [Outcome], &'a FieldSet);
+        struct All<'a>(&'a [Outcome], &'a FieldSet, &'a FieldSet);
         impl serde::Serialize for All<'_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 let mut seq = s.serialize_seq(Some(self.0.len()))?;
                 for o in self.0 {
-                    seq.serialize_element(&One(o, self.1))?;
+                    seq.serialize_element(&One(o, self.1, self.2))?;
                 }
                 seq.end()
             }
         }
         let mut map = s.serialize_map(Some(1))?;
-        map.serialize_entry("results", &All(self.outcomes, self.writes))?;
+        map.serialize_entry("results", &All(self.outcomes, self.writes, self.sent))?;
         map.end()
     }
 }
@@ -349,4 +362,61 @@ macro_rules! export_plugin {
             $crate::__private::entry(&DESCRIPTOR, $crate::__private::build_descriptor::<$plugin>)
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Document;
+    use crate::stage::{DocumentStage, StageError};
+    use crate::wire::{apply_doc_patch, ResponseMessage, Rules};
+
+    struct Tag;
+    impl DocumentStage for Tag {
+        fn process(&self, mut doc: Document) -> Result<Document, StageError> {
+            let n = doc.text.split_whitespace().count();
+            doc.ext
+                .insert("tag".into(), serde_json::json!({ "words": n }));
+            Ok(doc)
+        }
+    }
+
+    /// A stage that declares what it reads but not what it writes gets a
+    /// projection; its patch must not carry the defaults of fields it never
+    /// saw, or the host would erase them.
+    #[test]
+    fn a_stage_that_declares_only_reads_erases_nothing() {
+        let instance = Instance {
+            stage: Stage::document(Tag),
+            reads: FieldSet::of(&["text"]),
+            writes: FieldSet::all(),
+        };
+        let request = br#"{"op":"documents","protocol":2,"documents":[{"id":"b/1","bundle":"b","text":"one two three"}]}"#;
+        let bytes = run(&instance, request).unwrap();
+        let response: ResponseMessage = serde_json::from_slice(&bytes).unwrap();
+        let mut host = Document::unparsed("b/1", "b", "in/1.txt");
+        host.text = "one two three".into();
+        host.title = Some("Kept".into());
+        host.dateline = Some("PARIS".into());
+        host.authors = vec!["A. Writer".into()];
+        let before = host.clone();
+        let patch = match response.results.unwrap().remove(0) {
+            crate::wire::DocOutcome::Ok(p) => p,
+            other => panic!("{other:?}"),
+        };
+        let all = FieldSet::all();
+        apply_doc_patch(
+            &mut host,
+            patch,
+            &Rules {
+                writes: &all,
+                reads: &instance.reads,
+                plugin: "tag",
+            },
+        )
+        .unwrap();
+        assert_eq!(host.ext["tag"]["words"], 3);
+        host.ext.clear();
+        assert_eq!(host, before, "nothing but ext.tag changed");
+    }
 }

@@ -182,7 +182,7 @@ impl Present for String {
 }
 impl Present for Source {
     fn present(&self) -> bool {
-        true
+        *self != Source::default()
     }
 }
 impl Present for DocKind {
@@ -310,24 +310,31 @@ macro_rules! document_fields {
         fn serialize_document<M: SerializeMap>(
             doc: &Document,
             select: &FieldSet,
-            patch: bool,
+            patch: Option<&FieldSet>,
             map: &mut M,
         ) -> Result<(), M::Error> {
+            // In a patch, a field the stage was not sent goes back only when
+            // it now has a value: a default left by a field the plugin never
+            // saw must not erase the host's value.
+            let send = |name: &str, present: bool| match patch {
+                None => present,
+                Some(sent) => present || sent.has_doc(name),
+            };
             map.serialize_entry("id", &doc.id)?;
-            if !patch {
+            if patch.is_none() {
                 map.serialize_entry("bundle", &doc.bundle)?;
             }
-            if select.has_doc("source") {
+            if select.has_doc("source") && send("source", doc.source.present()) {
                 map.serialize_entry("source", &doc.source)?;
             }
             $(
-                if select.has_doc($json) && (patch || doc.$field.present()) {
+                if select.has_doc($json) && send($json, doc.$field.present()) {
                     map.serialize_entry($json, &doc.$field)?;
                 }
             )*
             if select.all || select.doc_ext.any() {
                 if select.all || matches!(select.doc_ext, Ext::All) {
-                    if patch || !doc.ext.is_empty() {
+                    if send("ext", !doc.ext.is_empty()) {
                         map.serialize_entry("ext", &doc.ext)?;
                     }
                 } else {
@@ -377,7 +384,7 @@ pub struct ProjectedDocument<'a> {
 impl Serialize for ProjectedDocument<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
-        serialize_document(self.doc, self.fields, false, &mut map)?;
+        serialize_document(self.doc, self.fields, None, &mut map)?;
         map.end()
     }
 }
@@ -389,6 +396,9 @@ pub struct PatchOf<'a> {
     pub doc: &'a Document,
     /// What the stage writes.
     pub writes: &'a FieldSet,
+    /// What the stage was sent: a written field it was not sent goes back
+    /// only when it has a value.
+    pub sent: &'a FieldSet,
 }
 
 impl Serialize for PatchOf<'_> {
@@ -396,7 +406,7 @@ impl Serialize for PatchOf<'_> {
         let mut select = self.writes.clone();
         select.doc.insert("diagnostics".into());
         let mut map = s.serialize_map(None)?;
-        serialize_document(self.doc, &select, true, &mut map)?;
+        serialize_document(self.doc, &select, Some(self.sent), &mut map)?;
         map.end()
     }
 }
@@ -829,25 +839,33 @@ fn undo_bundle(bundle: &mut Bundle, undo: Undo) {
 fn serialize_bundle_fields<M: SerializeMap>(
     b: &Bundle,
     select: &FieldSet,
-    patch: bool,
+    patch: Option<&FieldSet>,
     map: &mut M,
 ) -> Result<(), M::Error> {
-    if select.has_bundle("summary") && (patch || b.summary.is_some()) {
+    // As for documents: in a patch, a field not sent goes back only with a value.
+    let send = |name: &str, present: bool| {
+        select.has_bundle(name)
+            && match patch {
+                None => present,
+                Some(sent) => present || sent.has_bundle(name),
+            }
+    };
+    if send("summary", b.summary.is_some()) {
         map.serialize_entry("summary", &b.summary)?;
     }
-    if select.has_bundle("duplicates") && (patch || !b.duplicates.is_empty()) {
+    if send("duplicates", !b.duplicates.is_empty()) {
         map.serialize_entry("duplicates", &b.duplicates)?;
     }
-    if select.has_bundle("shared_passages") && (patch || !b.shared_passages.is_empty()) {
+    if send("shared_passages", !b.shared_passages.is_empty()) {
         map.serialize_entry("shared_passages", &b.shared_passages)?;
     }
-    if select.has_bundle("quotes") && (patch || !b.quotes.is_empty()) {
+    if send("quotes", !b.quotes.is_empty()) {
         map.serialize_entry("quotes", &b.quotes)?;
     }
-    if select.has_bundle("diagnostics") && (patch || !b.diagnostics.is_empty()) {
+    if send("diagnostics", !b.diagnostics.is_empty()) {
         map.serialize_entry("diagnostics", &b.diagnostics)?;
     }
-    if select.all || select.bundle_ext.any() {
+    if (select.all || select.bundle_ext.any()) && (patch.is_some() || !b.ext.is_empty()) {
         map.serialize_entry(
             "ext",
             &ExtOf {
@@ -873,16 +891,18 @@ pub struct ProjectedBundle<'a> {
     pub fields: &'a FieldSet,
 }
 
-struct Docs<'a>(&'a [Document], &'a FieldSet, bool);
+/// Documents projected to `.1`, or (with `.2`, what was sent) patches of `.1`.
+struct Docs<'a>(&'a [Document], &'a FieldSet, Option<&'a FieldSet>);
 
 impl Serialize for Docs<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
         for d in self.0 {
-            if self.2 {
+            if let Some(sent) = self.2 {
                 seq.serialize_element(&PatchOf {
                     doc: d,
                     writes: self.1,
+                    sent,
                 })?;
             } else {
                 seq.serialize_element(&ProjectedDocument {
@@ -901,9 +921,9 @@ impl Serialize for ProjectedBundle<'_> {
         map.serialize_entry("id", &self.bundle.id)?;
         map.serialize_entry(
             "documents",
-            &Docs(&self.bundle.documents, self.fields, false),
+            &Docs(&self.bundle.documents, self.fields, None),
         )?;
-        serialize_bundle_fields(self.bundle, self.fields, false, &mut map)?;
+        serialize_bundle_fields(self.bundle, self.fields, None, &mut map)?;
         map.end()
     }
 }
@@ -914,6 +934,8 @@ pub struct BundlePatchOf<'a> {
     pub bundle: &'a Bundle,
     /// What the stage writes.
     pub writes: &'a FieldSet,
+    /// What the stage was sent (see [`PatchOf::sent`]).
+    pub sent: &'a FieldSet,
 }
 
 impl Serialize for BundlePatchOf<'_> {
@@ -924,9 +946,9 @@ impl Serialize for BundlePatchOf<'_> {
         map.serialize_entry("id", &self.bundle.id)?;
         map.serialize_entry(
             "documents",
-            &Docs(&self.bundle.documents, self.writes, true),
+            &Docs(&self.bundle.documents, self.writes, Some(self.sent)),
         )?;
-        serialize_bundle_fields(self.bundle, &select, true, &mut map)?;
+        serialize_bundle_fields(self.bundle, &select, Some(self.sent), &mut map)?;
         map.end()
     }
 }
@@ -992,7 +1014,7 @@ impl Serialize for DocumentsRequest<'_> {
             map.serialize_entry("protocol", &self.protocol)?;
         }
         if self.protocol >= 2 {
-            map.serialize_entry("documents", &Docs(self.documents, self.reads, false))?;
+            map.serialize_entry("documents", &Docs(self.documents, self.reads, None))?;
         } else {
             // Protocol 1: whole documents, exactly as ABI-1 plugins know them.
             map.serialize_entry("documents", self.documents)?;
