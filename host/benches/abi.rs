@@ -85,7 +85,7 @@ fn main() {
         let direct_ns = t.elapsed().as_nanos() as f64 / (rounds * batch) as f64;
         // Through the ABI as the runner calls it: request serialised by the
         // host, response read as patches and applied to the host's documents.
-        let mut through = |stage: &copydesk_host::plugin::StageInstance| {
+        let through = |stage: &copydesk_host::plugin::StageInstance| {
             let mut copies: Vec<Vec<Document>> = (0..rounds).map(|_| docs.clone()).collect();
             let mut bytes = 0usize;
             let t = Instant::now();
