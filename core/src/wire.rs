@@ -420,6 +420,24 @@ pub struct DocPatch {
     pub fields: Vec<DocField>,
 }
 
+impl DocPatch {
+    /// Reads a protocol-1 answer (a whole document) as a patch: the model
+    /// leaves `raw` and `raw_base64` out when they are empty, so their
+    /// absence from a whole document means "cleared", not "unchanged".
+    pub fn as_whole_document(mut self) -> Self {
+        for name in ["raw", "raw_base64"] {
+            if !self.fields.iter().any(|f| f.name() == name) {
+                self.fields.push(if name == "raw" {
+                    DocField::Raw(None)
+                } else {
+                    DocField::RawBase64(None)
+                });
+            }
+        }
+        self
+    }
+}
+
 impl<'de> Deserialize<'de> for DocPatch {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;

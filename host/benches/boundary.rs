@@ -9,8 +9,14 @@
 //! - **protocol 2**: the same with projection (only the fields the stage
 //!   reads go in) and patches (only what it writes comes back).
 //!
-//! Boundary time = ABI time − direct time. Same release build, same
-//! serialisation and data path as `copydesk run`.
+//! Columns: seconds over the corpus (best of three, interleaved): `direct`;
+//! for each protocol the `total` through the ABI and the `host` part of it
+//! (serialising requests, reading and applying patches), and the megabytes
+//! crossing the boundary both ways; `saved` = protocol-1 total − protocol-2
+//! total (the same work, so the difference is boundary time). Total − direct
+//! estimates the whole boundary (host and plugin side) but carries the noise
+//! of both runs. Same release build, serialisation and data path as
+//! `copydesk run`.
 //!
 //! Run (the corpus is JSON Lines with a `bundle` field, as
 //! `scripts/bench-batch.sh` makes it):
@@ -96,15 +102,37 @@ fn corpus(path: &Path) -> Vec<Bundle> {
         .collect()
 }
 
-/// Runs `stage` on every bundle through the ABI; returns the outputs and the time.
-fn through(stage: &StageInstance, input: &[Bundle]) -> (Vec<Bundle>, Duration) {
+/// Times of one pass through the ABI.
+#[derive(Clone, Copy)]
+struct Times {
+    /// Everything: host encoding, the call, host decoding and merging.
+    total: Duration,
+    /// The host's part: serialising requests, reading and applying patches.
+    host: Duration,
+    /// Request bytes sent and response bytes received.
+    bytes: usize,
+}
+
+/// Runs `stage` on every bundle through the ABI, as `copydesk_host::call`
+/// does, timing the host's part apart from the call.
+fn through(stage: &StageInstance, input: &[Bundle]) -> (Vec<Bundle>, Times) {
     let mut bundles = input.to_vec();
+    let (mut host, mut bytes) = (Duration::ZERO, 0);
     let t = Instant::now();
     for b in &mut bundles {
         match stage.spec.kind {
             StageKind::Document => {
                 for batch in b.documents.chunks_mut(64) {
-                    let r = call::call_documents(stage, batch).expect("call");
+                    let h = Instant::now();
+                    let request = call::documents_request(stage, batch).expect("request");
+                    host += h.elapsed();
+                    let copydesk_host::plugin::CallResult::Ok(reply) = stage.call(&request) else {
+                        panic!("call failed")
+                    };
+                    let h = Instant::now();
+                    let r = call::apply_documents(stage, batch, &reply).expect("apply");
+                    host += h.elapsed();
+                    bytes += request.len() + reply.len();
                     assert!(
                         r.iter().all(Result::is_ok),
                         "{:?}",
@@ -112,11 +140,23 @@ fn through(stage: &StageInstance, input: &[Bundle]) -> (Vec<Bundle>, Duration) {
                     );
                 }
             }
-            StageKind::Bundle => call::call_bundle(stage, b).expect("call"),
+            StageKind::Bundle => {
+                let h = Instant::now();
+                let request = call::bundle_request(stage, b).expect("request");
+                host += h.elapsed();
+                let copydesk_host::plugin::CallResult::Ok(reply) = stage.call(&request) else {
+                    panic!("call failed")
+                };
+                let h = Instant::now();
+                call::apply_bundle(stage, b, &reply).expect("apply");
+                host += h.elapsed();
+                bytes += request.len() + reply.len();
+            }
             _ => unreachable!("a stage kind this benchmark does not know"),
         }
     }
-    (bundles, t.elapsed())
+    let total = t.elapsed();
+    (bundles, Times { total, host, bytes })
 }
 
 /// Runs the stage's own code on every bundle, inputs copied beforehand.
@@ -159,14 +199,8 @@ fn main() {
         path.display()
     );
     println!(
-        "{:<8} {:>10} {:>12} {:>12} {:>14} {:>14} {:>10}",
-        "stage",
-        "direct s",
-        "protocol 1 s",
-        "protocol 2 s",
-        "boundary p1 s",
-        "boundary p2 s",
-        "p2 / p1"
+        "{:<8} {:>8} | {:>8} {:>8} {:>8} | {:>8} {:>8} {:>8} | {:>7}",
+        "stage", "direct", "p1 total", "p1 host", "p1 MB", "p2 total", "p2 host", "p2 MB", "saved"
     );
     macro_rules! stage {
         ($name:literal, $plugin:ty) => {{
@@ -175,25 +209,50 @@ fn main() {
             let own = <$plugin>::create($name, &Options(options.clone())).expect("create");
             // Warm up once, then take the best of three of each, interleaved.
             let _ = through(&p2, &input[..input.len().min(20)]);
-            let (mut d, mut t1, mut t2) = (Duration::MAX, Duration::MAX, Duration::MAX);
+            let best = |a: Option<Times>, b: Times| match a {
+                Some(a) if a.total <= b.total => Some(a),
+                _ => Some(b),
+            };
+            let (mut d, mut t1, mut t2) = (Duration::MAX, None, None);
             let mut out = Vec::new();
             for _ in 0..3 {
                 d = d.min(direct(&own, &input));
-                t1 = t1.min(through(&p1, &input).1);
+                let (o1, t) = through(&p1, &input);
+                t1 = best(t1, t);
                 let (o, t) = through(&p2, &input);
-                t2 = t2.min(t);
+                t2 = best(t2, t);
+                // Projection must not change what a stage computes.
+                if o1 != o {
+                    for (a, b) in o1.iter().zip(&o) {
+                        for (x, y) in a.documents.iter().zip(&b.documents) {
+                            if x != y {
+                                let (x, y) = (serde_json::to_value(x).unwrap(), serde_json::to_value(y).unwrap());
+                                for (k, v) in x.as_object().unwrap() {
+                                    if y.get(k) != Some(v) {
+                                        panic!("{}: protocol 1 and 2 differ on {} field {k}: {v} vs {:?}", $name, a.id, y.get(k));
+                                    }
+                                }
+                            }
+                        }
+                        if a != b {
+                            panic!("{}: protocol 1 and 2 outputs differ on bundle {}", $name, a.id);
+                        }
+                    }
+                }
                 out = o;
             }
-            let (b1, b2) = (t1.saturating_sub(d), t2.saturating_sub(d));
+            let (t1, t2) = (t1.unwrap(), t2.unwrap());
             println!(
-                "{:<8} {:>10.3} {:>12.3} {:>12.3} {:>14.3} {:>14.3} {:>10.2}",
+                "{:<8} {:>8.3} | {:>8.3} {:>8.3} {:>8.1} | {:>8.3} {:>8.3} {:>8.1} | {:>7.3}",
                 $name,
                 d.as_secs_f64(),
-                t1.as_secs_f64(),
-                t2.as_secs_f64(),
-                b1.as_secs_f64(),
-                b2.as_secs_f64(),
-                b2.as_secs_f64() / b1.as_secs_f64().max(1e-9)
+                t1.total.as_secs_f64(),
+                t1.host.as_secs_f64(),
+                t1.bytes as f64 / 1e6,
+                t2.total.as_secs_f64(),
+                t2.host.as_secs_f64(),
+                t2.bytes as f64 / 1e6,
+                t1.total.as_secs_f64() - t2.total.as_secs_f64(),
             );
             out
         }};

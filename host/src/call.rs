@@ -94,6 +94,11 @@ pub fn apply_documents(
         .enumerate()
         .map(|(i, (r, doc))| match r {
             DocOutcome::Ok(patch) => {
+                let patch = if stage.plugin.protocol < 2 {
+                    patch.as_whole_document()
+                } else {
+                    patch
+                };
                 let before = apply_doc_patch(doc, patch, &rules(stage))
                     .map_err(|e| malformed(stage, format!("results[{i}]: {e}")))?;
                 if let Err(e) = doc.check_spans() {
@@ -127,9 +132,14 @@ pub fn apply_bundle(
     bytes: &[u8],
 ) -> Result<(), Failure> {
     let response = read_response(stage, bytes)?;
-    let Some(patch) = response.bundle else {
+    let Some(mut patch) = response.bundle else {
         return Err(malformed(stage, "expected `bundle` in the response"));
     };
+    if stage.plugin.protocol < 2 {
+        if let Some(docs) = patch.documents.take() {
+            patch.documents = Some(docs.into_iter().map(|d| d.as_whole_document()).collect());
+        }
+    }
     apply_bundle_patch(bundle, patch, &rules(stage)).map_err(|e| malformed(stage, e))
 }
 
