@@ -64,14 +64,19 @@ pub fn kerry() -> Bundle {
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
+    let opts = copydesk_parse::ParseOptions::default();
     let docs = files
         .iter()
         .map(|p| {
             let name = p.file_stem().unwrap().to_string_lossy().to_string();
-            doc(
-                &format!("kerry-syria/{name}"),
-                &std::fs::read_to_string(p).unwrap(),
-            )
+            let mut doc = Document::unparsed(
+                format!("kerry-syria/{name}"),
+                "kerry-syria",
+                p.display().to_string(),
+            );
+            doc.raw = Some(std::fs::read_to_string(p).unwrap());
+            copydesk_parse::parse(doc, &opts)
+                .unwrap_or_else(|e| panic!("{}: {}", p.display(), e.message))
         })
         .collect();
     Bundle::new("kerry-syria", docs)
