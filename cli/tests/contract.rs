@@ -75,10 +75,19 @@ fn a_newer_plugins_unknown_kind_and_field_are_kept() {
     for (n, r) in newer.iter().zip(&reference) {
         assert_eq!(n["kind"], "wire_story");
         assert_eq!(n["sentiment"]["score"], 0.25);
+        let diagnostics = n["diagnostics"].as_array().unwrap();
+        assert_eq!(
+            diagnostics.last().unwrap()["level"],
+            "critical",
+            "an unknown level is kept"
+        );
         let mut n = n.clone();
         let m = n.as_object_mut().unwrap();
         m.remove("sentiment");
         m.insert("kind".into(), r["kind"].clone());
+        let mut d = diagnostics.clone();
+        d.pop();
+        m.insert("diagnostics".into(), d.into());
         assert_eq!(&n, r, "everything else as parse wrote it");
     }
 }

@@ -201,17 +201,51 @@ fn yes() -> bool {
     true
 }
 
-/// Severity of a diagnostic. A level this version does not know (from a
-/// newer plugin) reads as [`Level::Warning`], so it is never hidden.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// Severity of a diagnostic. On the wire a lower-case string; a level this
+/// version does not know (from a newer plugin) is kept as
+/// [`Level::Other`], and reports show it with the warnings, so it is
+/// never hidden.
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Level {
     /// Informational: what a stage did (boilerplate removed, ...).
     Info,
     /// Something looked wrong but was handled.
-    #[serde(other)]
     Warning,
+    /// A level this version does not know, as written.
+    Other(String),
+}
+
+impl Level {
+    /// The wire name (`info`, `warning`, ...).
+    pub fn as_str(&self) -> &str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Other(s) => s,
+        }
+    }
+    /// True for anything but `info`: what reports list as warnings.
+    pub fn is_warning(&self) -> bool {
+        *self != Level::Info
+    }
+}
+
+impl Serialize for Level {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Level {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<str>::deserialize(d)?;
+        Ok(match s.as_ref() {
+            "info" => Level::Info,
+            "warning" => Level::Warning,
+            other => Level::Other(other.to_string()),
+        })
+    }
 }
 
 /// A note a stage leaves on a document or bundle.

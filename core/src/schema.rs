@@ -50,7 +50,7 @@ impl JsonSchema for Level {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "Severity of a diagnostic: `info` or `warning`. A value this version does not know (from a newer plugin) reads as `warning`, so it is never hidden.",
+            "description": "Severity of a diagnostic: `info` or `warning`. A value this version does not know (from a newer plugin) is kept as written and shown with the warnings, so it is never hidden.",
             "type": "string",
             "examples": ["info", "warning"]
         })

@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use crate::report::{date, excerpt, headline, outlet};
-use copydesk_core::{Bundle, Document, Level};
+use copydesk_core::{Bundle, Document};
 use serde::{Deserialize, Serialize};
 
 /// What `index.html` shows of one bundle.
@@ -674,7 +674,7 @@ pub fn render_bundle(bundle: &Bundle) -> String {
         .flat_map(|(i, d)| {
             d.diagnostics
                 .iter()
-                .filter(|x| x.level == Level::Warning)
+                .filter(|x| x.level.is_warning())
                 .map(move |x| (i + 1, x))
         })
         .collect();

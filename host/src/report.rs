@@ -231,7 +231,7 @@ pub fn render(bundle: &Bundle) -> String {
         .map(|d| {
             d.diagnostics
                 .iter()
-                .filter(|x| x.level == copydesk_core::Level::Warning)
+                .filter(|x| x.level.is_warning())
                 .count()
         })
         .sum();
@@ -241,11 +241,7 @@ pub fn render(bundle: &Bundle) -> String {
             let _ = writeln!(out, "- {} ({}): {}", d.stage, d.code, md(&d.message));
         }
         for doc in &bundle.documents {
-            for d in doc
-                .diagnostics
-                .iter()
-                .filter(|x| x.level == copydesk_core::Level::Warning)
-            {
+            for d in doc.diagnostics.iter().filter(|x| x.level.is_warning()) {
                 let line = d.line.map(|l| format!(", line {l}")).unwrap_or_default();
                 let _ = writeln!(
                     out,

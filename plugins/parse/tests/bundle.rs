@@ -322,7 +322,7 @@ fn doc_004_transcript() {
         .collect();
     assert_eq!(flagged.len(), 2);
     assert_eq!(
-        (flagged[0].level, flagged[0].line),
+        (flagged[0].level.clone(), flagged[0].line),
         (Level::Warning, Some(603))
     );
     assert!(flagged[0].message.contains("31:99"));

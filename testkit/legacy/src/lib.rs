@@ -109,6 +109,9 @@ struct OldDocument {
     /// What a newer plugin adds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     sentiment: Option<serde_json::Value>,
+    /// Diagnostics, kept as they came (and added to in the "newer" mode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    diagnostics: Option<Vec<serde_json::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -185,6 +188,10 @@ unsafe extern "C" fn process(
             if newer {
                 d.kind = "wire_story".into();
                 d.sentiment = Some(serde_json::json!({"score": 0.25}));
+                // A diagnostic level this host does not know.
+                d.diagnostics.get_or_insert_with(Vec::new).push(serde_json::json!(
+                    {"level": "critical", "stage": "legacy", "code": "newer:level", "message": "a level from a newer SDK"}
+                ));
             }
             let mut v = serde_json::to_value(&d).unwrap();
             match instance.mode.as_str() {
