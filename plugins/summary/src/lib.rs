@@ -833,7 +833,7 @@ impl<'a> State<'a> {
             let mut best: Option<(f64, usize)> = None;
             for i in 0..self.cands.len() {
                 let c = &self.cands[i];
-                if self.used + c.words > self.budget || !self.compatible(i, None) {
+                if self.used + c.words > self.budget {
                     continue;
                 }
                 let g = self.gain(i);
@@ -841,7 +841,9 @@ impl<'a> State<'a> {
                     continue;
                 }
                 let r = g / (c.words as f64).powf(LEN_EXP);
-                if best.map_or(true, |(b, _)| r > b) {
+                // The redundancy check (Jaccard against every chosen
+                // sentence) is the costly one: only for a new best.
+                if best.map_or(true, |(b, _)| r > b) && self.compatible(i, None) {
                     best = Some((r, i));
                 }
             }
@@ -900,12 +902,14 @@ fn optimise(cands: &[Cand], weight: &[f64], budget: usize) -> Vec<(usize, f64)> 
             }
             let mut best: Option<(f64, usize)> = None;
             for &t in &partners {
-                if out.contains(&t) || st.used + cands[t].words > budget || !st.compatible(t, None)
-                {
+                if out.contains(&t) || st.used + cands[t].words > budget {
                     continue;
                 }
                 let g = st.gain(t);
-                if (out.len() > 1 || g > loss + 1e-9) && best.map_or(true, |(b, _)| g > b) {
+                if (out.len() > 1 || g > loss + 1e-9)
+                    && best.map_or(true, |(b, _)| g > b)
+                    && st.compatible(t, None)
+                {
                     best = Some((g, t));
                 }
             }
