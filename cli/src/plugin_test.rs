@@ -113,39 +113,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     })
 }
 
-/// The stage to test, chosen as a pipeline's `[[stage]]` without `stage =` chooses it.
+/// The stage to test, chosen as a pipeline's `[[stage]]` chooses it.
 fn pick_stage<'a>(plugin: &'a LoadedPlugin, wanted: Option<&str>) -> Result<&'a StageSpec> {
-    let names = || {
-        plugin
-            .stages
-            .iter()
-            .map(|s| s.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match wanted {
-        Some(w) => plugin.stage(w).ok_or_else(|| {
-            anyhow!(
-                "plugin `{}` has no stage `{w}`; it has: {}",
-                plugin.name,
-                names()
-            )
-        }),
-        None => plugin
-            .stage(&plugin.name)
-            .or(if plugin.stages.len() == 1 {
-                plugin.stages.first()
-            } else {
-                None
-            })
-            .ok_or_else(|| {
-                anyhow!(
-                    "plugin `{}` has several stages ({}); say which with --stage",
-                    plugin.name,
-                    names()
-                )
-            }),
-    }
+    copydesk_host::pipeline::pick_stage(plugin, wanted, "--stage").map_err(|e| anyhow!(e))
 }
 
 /// `--option KEY=VALUE`s checked against the stage's declaration, with defaults filled.
@@ -207,7 +177,7 @@ fn read_inputs(files: &[PathBuf]) -> Result<(String, Vec<Document>)> {
             );
         }
     }
-    let root = common_root(files);
+    let root = copydesk_host::input::common_root(files);
     let bundle = root
         .as_deref()
         .and_then(|r| r.canonicalize().ok())
@@ -231,17 +201,6 @@ fn read_inputs(files: &[PathBuf]) -> Result<(String, Vec<Document>)> {
         bail!("the files hold no documents");
     }
     Ok((bundle, docs))
-}
-
-/// The deepest directory holding every file (as the runner computes it).
-fn common_root(files: &[PathBuf]) -> Option<PathBuf> {
-    let mut root = files.first()?.parent()?.to_path_buf();
-    for f in files {
-        while !f.starts_with(&root) {
-            root = root.parent()?.to_path_buf();
-        }
-    }
-    Some(root)
 }
 
 /// Runs the real `parse` plugin (default options) over the documents, in

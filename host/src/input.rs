@@ -615,6 +615,17 @@ pub fn jsonl_record(
     unparsed(id, bundle, path, line, Some("jsonl"), Some(line_no))
 }
 
+/// The deepest directory holding every file: document ids are relative to it.
+pub fn common_root(files: &[PathBuf]) -> Option<PathBuf> {
+    let mut root = files.first()?.parent()?.to_path_buf();
+    for f in files {
+        while !f.starts_with(&root) {
+            root = root.parent()?.to_path_buf();
+        }
+    }
+    Some(root)
+}
+
 /// Makes ids unique within a bundle by suffixing repeats (`x`, `x~2`, ...).
 pub fn dedupe_ids(docs: &mut [Document]) {
     let mut seen = std::collections::HashMap::new();

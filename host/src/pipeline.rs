@@ -57,17 +57,28 @@ const HOST_FIELDS: &[&str] = &[
     "bundle.diagnostics",
 ];
 
-fn pick_stage<'a>(
+/// The stage of `plugin` a step names: `wanted`, or else the one named like
+/// the plugin, or its only one. `how` says how to name one (`` `stage =
+/// "..."` `` in a pipeline, `--stage` on the command line).
+pub fn pick_stage<'a>(
     plugin: &'a LoadedPlugin,
     wanted: Option<&str>,
+    how: &str,
 ) -> std::result::Result<&'a StageSpec, String> {
+    let names = || {
+        plugin
+            .stages
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     match wanted {
         Some(w) => plugin.stage(w).ok_or_else(|| {
-            let names: Vec<&str> = plugin.stages.iter().map(|s| s.name.as_str()).collect();
             format!(
                 "plugin `{}` has no stage `{w}`; it has: {}",
                 plugin.name,
-                names.join(", ")
+                names()
             )
         }),
         None => plugin
@@ -79,8 +90,9 @@ fn pick_stage<'a>(
             })
             .ok_or_else(|| {
                 format!(
-                    "plugin `{}` has several stages; say which with `stage = \"...\"`",
-                    plugin.name
+                    "plugin `{}` has several stages ({}); say which with {how}",
+                    plugin.name,
+                    names()
                 )
             }),
     }
@@ -108,8 +120,8 @@ impl Plan {
                     continue;
                 }
             };
-            let spec = match pick_stage(&plugin, stage.stage.as_ref().map(|s| s.get_ref().as_str()))
-            {
+            let wanted = stage.stage.as_ref().map(|s| s.get_ref().as_str());
+            let spec = match pick_stage(&plugin, wanted, "`stage = \"...\"`") {
                 Ok(s) => s.clone(),
                 Err(e) => {
                     let at = stage

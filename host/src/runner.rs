@@ -26,7 +26,8 @@ use crate::config::{Format, OnError, MAX_JOBS};
 use crate::error::{HostError, Result};
 use crate::html::IndexEntry;
 use crate::input::{
-    dedupe_ids, discover_with, documents_of, jsonl_record, BundleInput, RecordRef, ScanOptions,
+    common_root, dedupe_ids, discover_with, documents_of, jsonl_record, BundleInput, RecordRef,
+    ScanOptions,
 };
 use crate::lock::OutputLock;
 use crate::manifest::{remove_stale_temporaries, Fnv, Manifest, Record};
@@ -745,16 +746,6 @@ fn read_records(
         ));
     }
     (docs, errors, hash.hex())
-}
-
-fn common_root(files: &[PathBuf]) -> Option<PathBuf> {
-    let mut root = files.first()?.parent()?.to_path_buf();
-    for f in files {
-        while !f.starts_with(&root) {
-            root = root.parent()?.to_path_buf();
-        }
-    }
-    Some(root)
 }
 
 async fn process_bundle(shared: Arc<Shared>, input: BundleInput, seq: u64) -> Outcome {
