@@ -107,6 +107,8 @@ impl Plan {
     ) -> std::result::Result<Plan, Vec<String>> {
         let mut errors = Vec::new();
         let mut steps: Vec<Step> = Vec::new();
+        // Where each step is written in the file (its `plugin =`), for messages.
+        let mut step_at: Vec<usize> = Vec::new();
         let base = source.base_dir();
         source.check_input(&mut errors);
         if source.file.stages.is_empty() {
@@ -153,6 +155,7 @@ impl Plan {
                 })
             };
             let options = check_options(&name, &spec.options, table, &position, &mut errors);
+            step_at.push(stage.plugin.span().start);
             steps.push(Step {
                 name,
                 plugin,
@@ -165,12 +168,7 @@ impl Plan {
         for (i, step) in steps.iter().enumerate() {
             for need in &step.spec.requires {
                 if !provided.contains(need) {
-                    let at = source
-                        .file
-                        .stages
-                        .get(i)
-                        .map(|s| source.at(s.plugin.span().start))
-                        .unwrap_or_default();
+                    let at = source.at(step_at[i]);
                     errors.push(format!("{at}: stage `{}` needs `{need}`, which no earlier stage provides; put a stage that provides it (such as `parse` for `text`) before it", step.name));
                 }
             }
@@ -185,12 +183,7 @@ impl Plan {
                 if read.ends_with('?') || read == "*" || earlier.covers(read) {
                     continue;
                 }
-                let at = source
-                    .file
-                    .stages
-                    .get(i)
-                    .map(|s| source.at(s.plugin.span().start))
-                    .unwrap_or_default();
+                let at = source.at(step_at[i]);
                 errors.push(format!("{at}: stage `{}` reads `{read}`, which no earlier stage writes; put a stage that writes it (`copydesk inspect PLUGIN` shows what each stage reads and writes) before it", step.name));
             }
             written.extend(step.spec.writes.iter().cloned());
