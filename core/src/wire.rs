@@ -269,14 +269,7 @@ macro_rules! document_fields {
                         }
                         DocField::Source(before)
                     }
-                    DocField::Ext(m) => {
-                        let mut before = BTreeMap::new();
-                        for (k, v) in m {
-                            let old = if v.is_null() { doc.ext.remove(&k) } else { doc.ext.insert(k.clone(), v) };
-                            before.insert(k, old.unwrap_or(Value::Null));
-                        }
-                        DocField::Ext(before)
-                    }
+                    DocField::Ext(m) => DocField::Ext(merge_ext(&mut doc.ext, m)),
                     DocField::Unknown(k, v) => {
                         let old = doc.extra.insert(k.clone(), v).unwrap_or(Value::Null);
                         DocField::Unknown(k, old)
@@ -483,25 +476,9 @@ impl Rules<'_> {
     fn check_doc_field(&self, doc: &Document, field: &DocField) -> Result<(), String> {
         match field {
             DocField::Diagnostics(_) => Ok(()),
-            DocField::Ext(m) => {
-                for (ns, v) in m {
-                    if doc.ext.get(ns) == Some(v) || (v.is_null() && !doc.ext.contains_key(ns)) {
-                        continue;
-                    }
-                    if ns != self.plugin {
-                        return Err(format!(
-                            "writes `ext.{ns}`: a plugin writes only its own namespace, `ext.{}`",
-                            self.plugin
-                        ));
-                    }
-                    if !self.writes.has_doc_ext(ns) {
-                        return Err(format!(
-                            "writes `ext.{ns}`, which the stage does not declare in `writes`"
-                        ));
-                    }
-                }
-                Ok(())
-            }
+            DocField::Ext(m) => check_ext(&doc.ext, m, "ext", self.plugin, |ns| {
+                self.writes.has_doc_ext(ns)
+            }),
             f if f.unchanged(doc) => Ok(()),
             f if self.writes.has_doc(f.name()) => Ok(()),
             f => Err(format!(
@@ -510,6 +487,52 @@ impl Rules<'_> {
             )),
         }
     }
+}
+
+/// Merges `patch` into `ext` namespace by namespace (a null removes one);
+/// returns what was there before, null for a namespace that was absent, so
+/// that merging the result back undoes the change.
+fn merge_ext(
+    ext: &mut BTreeMap<String, Value>,
+    patch: BTreeMap<String, Value>,
+) -> BTreeMap<String, Value> {
+    let mut before = BTreeMap::new();
+    for (k, v) in patch {
+        let old = if v.is_null() {
+            ext.remove(&k)
+        } else {
+            ext.insert(k.clone(), v)
+        };
+        before.insert(k, old.unwrap_or(Value::Null));
+    }
+    before
+}
+
+/// Checks an `ext` patch (`prefix` is `ext` or `bundle.ext`): a namespace
+/// that changes must be the plugin's own and declared writable.
+fn check_ext(
+    ext: &BTreeMap<String, Value>,
+    patch: &BTreeMap<String, Value>,
+    prefix: &str,
+    plugin: &str,
+    writable: impl Fn(&str) -> bool,
+) -> Result<(), String> {
+    for (ns, v) in patch {
+        if ext.get(ns) == Some(v) || (v.is_null() && !ext.contains_key(ns)) {
+            continue;
+        }
+        if ns != plugin {
+            return Err(format!(
+                "writes `{prefix}.{ns}`: a plugin writes only its own namespace, `{prefix}.{plugin}`"
+            ));
+        }
+        if !writable(ns) {
+            return Err(format!(
+                "writes `{prefix}.{ns}`, which the stage does not declare in `writes`"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A record of the changes [`apply_bundle_patch`] made, to undo them.
@@ -548,15 +571,7 @@ pub fn apply_doc_patch(
 pub fn undo_doc(doc: &mut Document, before: Vec<DocField>) {
     for f in before.into_iter().rev() {
         match f {
-            DocField::Ext(m) => {
-                for (k, v) in m {
-                    if v.is_null() {
-                        doc.ext.remove(&k);
-                    } else {
-                        doc.ext.insert(k, v);
-                    }
-                }
-            }
+            // (Saved ext values put back by `apply`: a null removes the key.)
             DocField::Unknown(k, v) if v.is_null() => {
                 doc.extra.remove(&k);
             }
@@ -636,18 +651,7 @@ impl BundleField {
             BundleField::Diagnostics(v) => {
                 BundleField::Diagnostics(std::mem::replace(&mut b.diagnostics, v))
             }
-            BundleField::Ext(m) => {
-                let mut before = BTreeMap::new();
-                for (k, v) in m {
-                    let old = if v.is_null() {
-                        b.ext.remove(&k)
-                    } else {
-                        b.ext.insert(k.clone(), v)
-                    };
-                    before.insert(k, old.unwrap_or(Value::Null));
-                }
-                BundleField::Ext(before)
-            }
+            BundleField::Ext(m) => BundleField::Ext(merge_ext(&mut b.ext, m)),
             BundleField::Unknown(k, v) => {
                 let old = b.extra.insert(k.clone(), v).unwrap_or(Value::Null);
                 BundleField::Unknown(k, old)
@@ -737,21 +741,9 @@ pub fn apply_bundle_patch(
         }
         match f {
             BundleField::Diagnostics(_) => {}
-            BundleField::Ext(m) => {
-                for (ns, v) in m {
-                    if bundle.ext.get(ns) == Some(v)
-                        || (v.is_null() && !bundle.ext.contains_key(ns))
-                    {
-                        continue;
-                    }
-                    if ns != rules.plugin {
-                        return Err(format!("writes `bundle.ext.{ns}`: a plugin writes only its own namespace, `bundle.ext.{}`", rules.plugin));
-                    }
-                    if !rules.writes.has_bundle_ext(ns) {
-                        return Err(format!("writes `bundle.ext.{ns}`, which the stage does not declare in `writes`"));
-                    }
-                }
-            }
+            BundleField::Ext(m) => check_ext(&bundle.ext, m, "bundle.ext", rules.plugin, |ns| {
+                rules.writes.has_bundle_ext(ns)
+            })?,
             f if f.unchanged(bundle) || rules.writes.has_bundle(f.short()) => {}
             f => {
                 return Err(format!(
@@ -828,15 +820,6 @@ fn apply_checked(
 fn undo_bundle(bundle: &mut Bundle, undo: Undo) {
     for f in undo.bundle.into_iter().rev() {
         match f {
-            BundleField::Ext(m) => {
-                for (k, v) in m {
-                    if v.is_null() {
-                        bundle.ext.remove(&k);
-                    } else {
-                        bundle.ext.insert(k, v);
-                    }
-                }
-            }
             BundleField::Unknown(k, v) if v.is_null() => {
                 bundle.extra.remove(&k);
             }
@@ -1188,14 +1171,14 @@ mod tests {
             ..Bundle::default()
         };
         let before = b.clone();
-        let writes = FieldSet::of(&["bundle.summary", "duplicate_of"]);
+        let writes = FieldSet::of(&["bundle.summary", "duplicate_of", "ext.s", "bundle.ext.s"]);
         let reads = FieldSet::of(&["text"]);
         let rules = Rules {
             writes: &writes,
             reads: &reads,
             plugin: "s",
         };
-        let p: BundlePatch = serde_json::from_str(r#"{"id":"b","documents":[{"id":"b/1","duplicate_of":"b/0"}],
+        let p: BundlePatch = serde_json::from_str(r#"{"id":"b","documents":[{"id":"b/1","duplicate_of":"b/0","ext":{"s":{"n":1}}}],"ext":{"s":{"m":2}},
             "summary":{"text":"x","sentences":[{"text":"x","doc":"b/1","start":0,"end":99991299}],"words":1}}"#).unwrap();
         let e = apply_bundle_patch(&mut b, p, &rules).unwrap_err();
         assert!(e.contains("99991299"), "{e}");
