@@ -154,6 +154,25 @@ impl Walker<'_> {
         }
     }
 
+    /// Adds a file to a bundle's list unless the bundle already has it
+    /// (`seen`: the bundle's files so far), which it notes.
+    fn add_file(
+        &mut self,
+        seen: &mut HashSet<FileKey>,
+        key: FileKey,
+        path: PathBuf,
+        out: &mut Vec<PathBuf>,
+    ) {
+        if seen.insert(key) {
+            out.push(path);
+        } else {
+            self.warnings.push(format!(
+                "{}: the same file as another one in the bundle (a link); counted once",
+                path.display()
+            ));
+        }
+    }
+
     /// The visible entries of a directory, sorted.
     fn entries(&mut self, dir: &Path) -> Result<Vec<PathBuf>> {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -204,14 +223,7 @@ impl Walker<'_> {
                     }
                 }
                 Entry::File(key) => {
-                    if files.insert(key) {
-                        out.push(p);
-                    } else {
-                        self.warnings.push(format!(
-                            "{}: the same file as another one in the bundle (a link); counted once",
-                            p.display()
-                        ));
-                    }
+                    self.add_file(files, key, p, out);
                 }
                 Entry::Skip => {}
             }
@@ -267,14 +279,8 @@ fn discover_glob(input: &Path, walker: &mut Walker) -> Result<Vec<BundleInput>> 
             }
             Entry::File(key) => {
                 let parent = p.parent().map(name_of).unwrap_or_else(|| "input".into());
-                if seen.entry(parent.clone()).or_default().insert(key) {
-                    groups.entry(parent).or_default().push(p);
-                } else {
-                    walker.warnings.push(format!(
-                        "{}: the same file as another one in the bundle (a link); counted once",
-                        p.display()
-                    ));
-                }
+                let seen = seen.entry(parent.clone()).or_default();
+                walker.add_file(seen, key, p, groups.entry(parent).or_default());
             }
             Entry::Skip => {}
         }
@@ -423,14 +429,7 @@ fn discover_tree(input: &Path, walker: &mut Walker) -> Result<Vec<BundleInput>> 
         match walker.classify(&p) {
             Entry::Dir(_) => dirs.push(p),
             Entry::File(key) => {
-                if seen.insert(key) {
-                    direct.push(p);
-                } else {
-                    walker.warnings.push(format!(
-                        "{}: the same file as another one in the bundle (a link); counted once",
-                        p.display()
-                    ));
-                }
+                walker.add_file(&mut seen, key, p, &mut direct);
             }
             Entry::Skip => {}
         }
