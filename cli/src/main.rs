@@ -34,26 +34,8 @@ enum Command {
         /// Pipeline file.
         #[arg(default_value = "pipeline.toml")]
         pipeline: PathBuf,
-        /// Input path (overrides `[input] path`).
-        #[arg(long)]
-        input: Option<PathBuf>,
-        /// Output directory (overrides `[output] dir`).
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// Worker threads (default: `[run] jobs`, or one per core; at most 256).
-        #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..))]
-        jobs: Option<u32>,
-        /// No progress bar and no final summary line.
-        #[arg(long, short)]
-        quiet: bool,
-        /// Skip bundles a previous run into the same output directory
-        /// finished with the same input and configuration.
-        #[arg(long)]
-        resume: bool,
-        /// Remove bundle directories of earlier runs that are not in this
-        /// run's input (only those holding nothing but copydesk's files).
-        #[arg(long)]
-        prune: bool,
+        #[command(flatten)]
+        flags: RunFlags,
     },
     /// Check a pipeline file, its plugins, options, stage order and paths, without running.
     Validate {
@@ -175,25 +157,7 @@ macro_rules! out {
 
 fn dispatch(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Run {
-            pipeline,
-            input,
-            output,
-            jobs,
-            quiet,
-            resume,
-            prune,
-        } => run(
-            &pipeline,
-            RunFlags {
-                input,
-                output,
-                jobs,
-                quiet,
-                resume,
-                prune,
-            },
-        ),
+        Command::Run { pipeline, flags } => run(&pipeline, flags),
         Command::Validate { pipeline } => validate(&pipeline),
         Command::Plugins { pipeline } => plugins(&pipeline),
         Command::Inspect { plugin, pipeline } => inspect(&plugin, &pipeline),
@@ -279,12 +243,27 @@ fn report_stats(stats: &RunStats, quiet: bool) {
 }
 
 /// The flags of `copydesk run`.
+#[derive(clap::Args)]
 struct RunFlags {
+    /// Input path (overrides `[input] path`).
+    #[arg(long)]
     input: Option<PathBuf>,
+    /// Output directory (overrides `[output] dir`).
+    #[arg(long)]
     output: Option<PathBuf>,
+    /// Worker threads (default: `[run] jobs`, or one per core; at most 256).
+    #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..))]
     jobs: Option<u32>,
+    /// No progress bar and no final summary line.
+    #[arg(long, short)]
     quiet: bool,
+    /// Skip bundles a previous run into the same output directory
+    /// finished with the same input and configuration.
+    #[arg(long)]
     resume: bool,
+    /// Remove bundle directories of earlier runs that are not in this
+    /// run's input (only those holding nothing but copydesk's files).
+    #[arg(long)]
     prune: bool,
 }
 
