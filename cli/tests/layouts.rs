@@ -62,3 +62,81 @@ fn glob_patterns_and_trec_files_with_many_records() {
         assert_eq!(docs[0]["title"], "Headline 1");
     }
 }
+
+/// A flat JSON Lines corpus larger than `[input] batch` streams in parts:
+/// ids, line numbers and blank lines as in one bundle, duplicates found
+/// across parts (corpus scope, exact), and the same files for any `--jobs`.
+#[test]
+fn a_large_flat_corpus_streams_in_parts() {
+    let dir = temp_dir("layout-parts");
+    // 60 words drawn from 40 by a seeded generator: distinct stories
+    let story = |i: usize| {
+        const WORDS: &str = "council budget schools roads water vote measure spring debate night mayor police river bridge tax court judge storm harbour rail market farm union strike office board plan fund park trade hospital doctor nurse army port fire station airport energy price wheat";
+        let words: Vec<&str> = WORDS.split(' ').collect();
+        let mut x = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (0..60)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                words[(x % words.len() as u64) as usize]
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+            + "."
+    };
+    let mut lines = vec![
+        "\u{feff}".to_string() + &serde_json::json!({"id": "r0", "text": story(0)}).to_string(),
+    ];
+    for i in 1..25 {
+        // r20 is a copy of r3 with one word changed: a near duplicate across parts
+        let text = if i == 20 {
+            format!("senate {}", story(3).split_once(' ').unwrap().1)
+        } else {
+            story(i)
+        };
+        lines.push(serde_json::json!({"id": format!("r{i}"), "text": text}).to_string());
+        if i == 12 {
+            lines.push("   ".into());
+        }
+    }
+    std::fs::write(dir.join("corpus.jsonl"), lines.join("\n") + "\n").unwrap();
+    pipeline(&dir, "[input]\npath = \"corpus.jsonl\"\nformat = \"jsonl\"\nbatch = 10\n[[stage]]\nplugin = \"parse\"\n[stage.options]\nsentences = false\n[[stage]]\nplugin = \"dedup\"\n[stage.options]\nscope = \"corpus\"\npassages = false\n");
+    let out = copydesk(&dir, &["run", "--jobs", "1", "--output", "out1"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let parts = ["corpus@00001", "corpus@00002", "corpus@00003"];
+    let mut all = Vec::new();
+    for p in parts {
+        all.extend(jsonl(&dir.join("out1").join(p).join("documents.jsonl")));
+    }
+    assert_eq!(all.len(), 25);
+    assert_eq!(all[0]["id"], "corpus@00001/r0");
+    assert_eq!(all[10]["id"], "corpus@00002/r10");
+    // line numbers count the blank line
+    assert_eq!(all[24]["record"], 26);
+    assert!(all[0]["sentences"]
+        .as_array()
+        .map_or(true, |s| s.is_empty()));
+    let dup = &all[20];
+    assert_eq!(dup["duplicate_of"], "corpus@00001/r3", "{dup}");
+    let sim = dup["similarity"].as_f64().unwrap();
+    assert!(
+        (0.8..1.0).contains(&sim),
+        "a near duplicate, verified: {sim}"
+    );
+    // any --jobs: the same bytes
+    let out = copydesk(&dir, &["run", "--jobs", "2", "--output", "out2"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    for p in parts {
+        for f in ["documents.jsonl", "bundle.json"] {
+            assert_eq!(
+                std::fs::read(dir.join("out1").join(p).join(f)).unwrap(),
+                std::fs::read(dir.join("out2").join(p).join(f)).unwrap(),
+                "{p}/{f}"
+            );
+        }
+    }
+    let run = json(&dir.join("out1/run.json"));
+    assert_eq!(run["bundles"], 3);
+    assert_eq!(run["documents"], 25);
+}

@@ -223,7 +223,9 @@ fn run(instance: &Instance, input: &[u8]) -> Result<Vec<u8>, String> {
             let bundle = request
                 .bundle
                 .ok_or_else(|| "malformed request message: no `bundle`".to_string())?;
-            let bundle = stage.process(bundle).map_err(|e| e.message)?;
+            let threads = request.threads.unwrap_or(1).max(1) as usize;
+            let bundle = crate::budget::with_threads(threads, || stage.process(bundle))
+                .map_err(|e| e.message)?;
             let bytes = if patches {
                 #[derive(serde::Serialize)]
                 struct Out<'a> {

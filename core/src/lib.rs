@@ -49,6 +49,7 @@ pub mod abi;
 // `export_plugin!`).
 #[doc(hidden)]
 pub mod base64;
+pub mod budget;
 mod export;
 pub mod model;
 #[cfg(feature = "schema")]
@@ -57,6 +58,7 @@ pub mod stage;
 #[doc(hidden)]
 pub mod wire;
 
+pub use budget::threads;
 pub use model::*;
 pub use stage::*;
 

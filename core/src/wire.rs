@@ -725,12 +725,15 @@ pub fn apply_bundle_patch(
         ));
     }
     // Check everything before changing anything.
+    let mut ids: Option<std::collections::HashSet<&str>> = None;
     for f in &patch.fields {
         if let BundleField::Duplicates(clusters) = f {
             // Members may be documents the stage removes, never unknown ones.
+            let ids =
+                ids.get_or_insert_with(|| bundle.documents.iter().map(|d| d.id.as_str()).collect());
             for (i, c) in clusters.iter().enumerate() {
                 for m in &c.members {
-                    if bundle.document(&m.doc).is_none() {
+                    if !ids.contains(m.doc.as_str()) {
                         return Err(format!(
                             "duplicates[{i}] names document `{}`, which is not in the bundle",
                             m.doc
@@ -775,9 +778,13 @@ fn apply_checked(
             .map(|(i, d)| (d.id.as_str(), i))
             .collect();
         let mut positions = Vec::with_capacity(docs.len());
+        let mut seen = vec![false; bundle.documents.len()];
         for p in &docs {
             match index.get(p.id.as_str()) {
-                Some(&i) if !positions.contains(&i) => positions.push(i),
+                Some(&i) if !seen[i] => {
+                    seen[i] = true;
+                    positions.push(i);
+                }
                 Some(_) => return Err(format!("document `{}` appears twice", p.id)),
                 None => {
                     return Err(format!(
@@ -800,10 +807,9 @@ fn apply_checked(
                 // Absent documents are kept, as absent fields are.
             } else {
                 undo.documents = Some(bundle.documents.clone());
-                let keep: BTreeSet<usize> = positions.iter().copied().collect();
                 let mut i = 0;
                 bundle.documents.retain(|_| {
-                    let k = keep.contains(&i);
+                    let k = seen[i];
                     i += 1;
                     k
                 });
@@ -991,6 +997,12 @@ pub struct RequestMessage {
     /// The bundle, for `bundle`.
     #[serde(default)]
     pub bundle: Option<Bundle>,
+    /// The threads the stage may use for this call (absent: 1). The host
+    /// gives more than one only where it has the cores to spare (an
+    /// ordered bundle stage, which no other call runs beside); see
+    /// [`crate::threads`].
+    #[serde(default)]
+    pub threads: Option<u32>,
 }
 
 fn protocol_1() -> u32 {
@@ -1032,6 +1044,8 @@ pub struct BundleRequest<'a> {
     pub bundle: &'a Bundle,
     /// What the stage reads.
     pub reads: &'a FieldSet,
+    /// The threads the stage may use (sent when more than 1).
+    pub threads: u32,
 }
 
 impl Serialize for BundleRequest<'_> {
@@ -1040,6 +1054,9 @@ impl Serialize for BundleRequest<'_> {
         map.serialize_entry("op", "bundle")?;
         if self.protocol >= 2 {
             map.serialize_entry("protocol", &self.protocol)?;
+        }
+        if self.threads > 1 {
+            map.serialize_entry("threads", &self.threads)?;
         }
         if self.protocol >= 2 {
             map.serialize_entry(

@@ -41,10 +41,20 @@ pub fn documents_request(stage: &StageInstance, batch: &[Document]) -> Result<Ve
 
 /// The request bytes for a bundle, as the stage sees them.
 pub fn bundle_request(stage: &StageInstance, bundle: &Bundle) -> Result<Vec<u8>, Failure> {
+    bundle_request_with(stage, bundle, 1)
+}
+
+/// [`bundle_request`] with a thread budget for the call.
+pub fn bundle_request_with(
+    stage: &StageInstance,
+    bundle: &Bundle,
+    threads: usize,
+) -> Result<Vec<u8>, Failure> {
     serde_json::to_vec(&BundleRequest {
         protocol: stage.plugin.protocol,
         bundle,
         reads: &stage.reads,
+        threads: u32::try_from(threads).unwrap_or(u32::MAX),
     })
     .map_err(|e| (format!("cannot serialise the request: {e}"), false))
 }
@@ -145,7 +155,16 @@ pub fn apply_bundle(
 
 /// Calls a bundle stage, in place; on failure the bundle is as it was.
 pub fn call_bundle(stage: &StageInstance, bundle: &mut Bundle) -> Result<(), Failure> {
-    let request = bundle_request(stage, bundle)?;
+    call_bundle_with(stage, bundle, 1)
+}
+
+/// [`call_bundle`] with a budget of `threads` threads for the stage.
+pub fn call_bundle_with(
+    stage: &StageInstance,
+    bundle: &mut Bundle,
+    threads: usize,
+) -> Result<(), Failure> {
+    let request = bundle_request_with(stage, bundle, threads)?;
     match stage.call(&request) {
         CallResult::Err(e) => Err((e.message, e.panic)),
         CallResult::Ok(bytes) => apply_bundle(stage, bundle, &bytes),

@@ -47,6 +47,19 @@ pub struct InputConfig {
     /// followed; loops and files reached twice are skipped with a warning).
     #[serde(default)]
     pub follow_symlinks: bool,
+    /// The most documents a bundle holds: a larger one (a flat JSON Lines
+    /// corpus, a directory of many files) is processed in parts of this many
+    /// documents, `ID@00001`, `ID@00002`, ..., so that memory is bounded by
+    /// `jobs` and this number, not by the corpus. 0: no limit.
+    #[serde(default = "batch")]
+    pub batch: usize,
+}
+
+/// Documents per bundle before a bundle is cut into parts.
+pub const DEFAULT_BATCH: usize = 10_000;
+
+fn batch() -> usize {
+    DEFAULT_BATCH
 }
 
 fn auto() -> String {

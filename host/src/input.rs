@@ -21,6 +21,28 @@ pub struct BundleInput {
     pub files: Vec<PathBuf>,
     /// JSON Lines records gathered by a bundle field, in file and line order.
     pub records: Vec<RecordRef>,
+    /// Runs of consecutive JSON Lines records (a part of a large file).
+    pub ranges: Vec<RecordRange>,
+    /// The directory document ids are relative to, when not the files'
+    /// common root (the parts of a split bundle keep the whole bundle's).
+    pub root: Option<PathBuf>,
+}
+
+/// Consecutive JSON Lines records of one file: the lines in bytes
+/// `start..end`, the first of which is line `first_line`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordRange {
+    /// The file.
+    pub path: Arc<Path>,
+    /// The id base of records with no id field, as [`documents_of`] makes it
+    /// for the whole file (`<rel path without extension>`).
+    pub rel: Arc<str>,
+    /// First byte.
+    pub start: u64,
+    /// One past the last byte.
+    pub end: u64,
+    /// 1-based number of the line at `start`.
+    pub first_line: u64,
 }
 
 /// Where one JSON Lines record is: file, byte range and line number.
@@ -45,8 +67,13 @@ impl BundleInput {
         BundleInput {
             id,
             files,
-            records: Vec::new(),
+            ..BundleInput::default()
         }
+    }
+
+    /// True when the bundle is one part of a larger input bundle.
+    pub fn is_part(&self) -> bool {
+        !self.ranges.is_empty() || self.root.is_some()
     }
 }
 
@@ -62,6 +89,14 @@ pub struct ScanOptions {
     /// bundle (through links or hard links) counts once, and a directory
     /// reached twice (a link loop) is walked once.
     pub follow_symlinks: bool,
+    /// The most documents a bundle holds (`[input] batch`; 0: no limit). A
+    /// bundle with more (a flat JSON Lines corpus, a directory of many
+    /// files) is processed as parts of at most this many documents, in
+    /// input order: `corpus@00001`, `corpus@00002`, ...
+    pub batch: usize,
+    /// Every file is JSON Lines (`[input] format = "jsonl"`), not only
+    /// `.jsonl` and `.ndjson` files.
+    pub jsonl: bool,
 }
 
 /// The bundles of an input, and what the walk skipped.
@@ -261,7 +296,175 @@ pub fn discover_with(
     } else {
         discover_tree(input, &mut walker)?
     };
+    let bundles = split_large(bundles, options)?;
     Ok(Discovery { bundles, warnings })
+}
+
+fn is_jsonl(path: &Path, options: ScanOptions) -> bool {
+    options.jsonl
+        || path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+}
+
+/// Cuts bundles of more than `options.batch` documents into parts, in
+/// input order (see [`ScanOptions::batch`]). JSON Lines files are scanned
+/// for line ends only (no JSON is parsed); a part of a file is a byte range,
+/// so memory does not grow with the records. Other files count one document
+/// each (a TREC file is read whole, however many records it holds).
+fn split_large(bundles: Vec<BundleInput>, options: ScanOptions) -> Result<Vec<BundleInput>> {
+    let batch = options.batch;
+    if batch == 0 {
+        return Ok(bundles);
+    }
+    let mut out = Vec::with_capacity(bundles.len());
+    for b in bundles {
+        if !b.records.is_empty() {
+            if b.records.len() <= batch {
+                out.push(b);
+                continue;
+            }
+            let chunks: Vec<Vec<RecordRef>> = b.records.chunks(batch).map(<[_]>::to_vec).collect();
+            let width = part_width(chunks.len());
+            for (i, records) in chunks.into_iter().enumerate() {
+                out.push(BundleInput {
+                    id: part_id(&b.id, i, width),
+                    records,
+                    ..BundleInput::default()
+                });
+            }
+            continue;
+        }
+        if b.files.len() <= batch && !b.files.iter().any(|f| is_jsonl(f, options)) {
+            out.push(b);
+            continue;
+        }
+        let root = common_root(&b.files);
+        let mut parts: Vec<(Vec<PathBuf>, Vec<RecordRange>, usize)> = vec![Default::default()];
+        for f in &b.files {
+            if !is_jsonl(f, options) {
+                if parts.last().expect("one part").2 == batch {
+                    parts.push(Default::default());
+                }
+                let part = parts.last_mut().expect("one part");
+                part.0.push(f.clone());
+                part.2 += 1;
+                continue;
+            }
+            let rel = root
+                .as_deref()
+                .and_then(|r| f.strip_prefix(r).ok())
+                .unwrap_or(f);
+            let rel: Arc<str> = relative_name(rel).into();
+            let path: Arc<Path> = f.as_path().into();
+            scan_lines(f, |start, end, line| {
+                if parts.last().expect("one part").2 == batch {
+                    parts.push(Default::default());
+                }
+                let part = parts.last_mut().expect("one part");
+                match part.1.last_mut() {
+                    Some(r) if r.path == path && r.end == start => r.end = end,
+                    _ => part.1.push(RecordRange {
+                        path: Arc::clone(&path),
+                        rel: Arc::clone(&rel),
+                        start,
+                        end,
+                        first_line: line,
+                    }),
+                }
+                part.2 += 1;
+            })?;
+        }
+        if parts.len() == 1 {
+            out.push(b);
+            continue;
+        }
+        let width = part_width(parts.len());
+        for (i, (files, ranges, _)) in parts.into_iter().enumerate() {
+            out.push(BundleInput {
+                id: part_id(&b.id, i, width),
+                files,
+                records: Vec::new(),
+                ranges,
+                root: root.clone(),
+            });
+        }
+    }
+    // A part's id could be another bundle's (`corpus@00001.jsonl` beside a
+    // large `corpus.jsonl`): two bundles must never share a directory.
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    if let Some(w) = out.windows(2).find(|w| w[0].id == w[1].id) {
+        return Err(HostError::Other(format!(
+            "two bundles of the input are both named `{}` (a part of a large bundle and another bundle); rename one, or raise `[input] batch`",
+            w[0].id
+        )));
+    }
+    Ok(out)
+}
+
+fn part_width(parts: usize) -> usize {
+    parts.to_string().len().max(5)
+}
+
+fn part_id(id: &str, i: usize, width: usize) -> String {
+    format!("{id}@{:0width$}", i + 1)
+}
+
+/// Calls `f(start, end, line)` for every non-blank line of a file (`end`
+/// excludes the newline; a UTF-8 byte order mark at the start is skipped),
+/// reading it in large blocks.
+fn scan_lines(path: &Path, mut f: impl FnMut(u64, u64, u64)) -> Result<()> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+    let mut buf = vec![0u8; 1 << 20];
+    // bytes of the current line seen so far are all white space
+    let (mut offset, mut line, mut start, mut blank) = (0u64, 1u64, 0u64, true);
+    let mut first = true;
+    loop {
+        let n = file.read(&mut buf).map_err(|e| HostError::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        let mut chunk = &buf[..n];
+        if first {
+            if chunk.starts_with(BOM) {
+                chunk = &chunk[BOM.len()..];
+                offset = BOM.len() as u64;
+                start = offset;
+            }
+            first = false;
+        }
+        let mut i = 0;
+        while i < chunk.len() {
+            match chunk[i..].iter().position(|&c| c == b'\n') {
+                Some(j) => {
+                    let end = offset + (i + j) as u64;
+                    if blank && !chunk[i..i + j].iter().all(u8::is_ascii_whitespace) {
+                        blank = false;
+                    }
+                    if !blank {
+                        f(start, end, line);
+                    }
+                    line += 1;
+                    start = end + 1;
+                    blank = true;
+                    i += j + 1;
+                }
+                None => {
+                    if blank && !chunk[i..].iter().all(u8::is_ascii_whitespace) {
+                        blank = false;
+                    }
+                    break;
+                }
+            }
+        }
+        offset += chunk.len() as u64;
+    }
+    if !blank {
+        f(start, offset, line);
+    }
+    Ok(())
 }
 
 fn discover_glob(input: &Path, walker: &mut Walker) -> Result<Vec<BundleInput>> {
@@ -367,8 +570,8 @@ fn discover_records(input: &Path, field: &str, walker: &mut Walker) -> Result<Ve
         .into_iter()
         .map(|(id, records)| BundleInput {
             id,
-            files: Vec::new(),
             records,
+            ..BundleInput::default()
         })
         .collect())
 }
@@ -600,18 +803,57 @@ pub fn jsonl_record(
     line_no: u64,
     id_field: &str,
 ) -> Document {
-    let id = serde_json::from_slice::<serde_json::Value>(line)
-        .ok()
-        .and_then(|v| {
-            v.get(id_field).map(|id| {
-                id.as_str()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| id.to_string())
-            })
+    let id = record_field(line, id_field)
+        .map(|id| {
+            id.as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| id.to_string())
         })
         .map(|id| format!("{bundle}/{id}"))
         .unwrap_or_else(|| format!("{base}:{line_no}"));
     unparsed(id, bundle, path, line, Some("jsonl"), Some(line_no))
+}
+
+/// The value of one field of a JSON object, parsing the rest of the record
+/// only as far as checking it is JSON (no tree is built of the text): `None`
+/// when the line is not a JSON object or has no such field (the last one,
+/// when it is given twice, as a full parse would keep).
+pub fn record_field(line: &[u8], field: &str) -> Option<serde_json::Value> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+    struct Field<'f>(&'f str);
+    impl<'de> Visitor<'de> for Field<'_> {
+        type Value = Option<serde_json::Value>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if key == self.0 {
+                    found = Some(map.next_value::<serde_json::Value>()?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    impl<'de> DeserializeSeed<'de> for Field<'_> {
+        type Value = Option<serde_json::Value>;
+        fn deserialize<D: serde::Deserializer<'de>>(
+            self,
+            d: D,
+        ) -> std::result::Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(line);
+    let v = Field(field).deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    v
 }
 
 /// The deepest directory holding every file: document ids are relative to it.
@@ -640,6 +882,7 @@ pub fn dedupe_ids(docs: &mut [Document]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn splits_trec_records_and_keeps_a_cut_one() {
@@ -649,6 +892,19 @@ mod tests {
         assert_eq!(r[1].0, 4);
         assert_eq!(docno(r[0].1), Some("A1"));
         assert!(r[1].1.ends_with("cut"));
+    }
+
+    #[test]
+    fn a_record_field_is_read_as_a_full_parse_would() {
+        let f = |l: &str| record_field(l.as_bytes(), "id");
+        assert_eq!(f(r#"{"id":"a","text":"x \" y"}"#), Some(json!("a")));
+        assert_eq!(f(r#"{"text":{"id":1},"id":7}"#), Some(json!(7)));
+        assert_eq!(f(r#"{"id":"a","id":"b"}"#), Some(json!("b")));
+        assert_eq!(f(r#"{"text":"x"}"#), None);
+        assert_eq!(f(r#"["id"]"#), None);
+        assert_eq!(f(r#"{"id":"a""#), None);
+        assert_eq!(f(r#"{"id":"a"} trailing"#), None);
+        assert_eq!(f(r#"{"i\u0064":"esc"}"#), Some(json!("esc")));
     }
 
     #[test]

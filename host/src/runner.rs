@@ -21,13 +21,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use tokio::sync::{mpsc, watch, Semaphore};
 
-use crate::call::{call_bundle, call_documents};
+use crate::call::{call_bundle_with, call_documents};
 use crate::config::{Format, OnError, MAX_JOBS};
 use crate::error::{HostError, Result};
 use crate::html::IndexEntry;
 use crate::input::{
-    common_root, dedupe_ids, discover_with, documents_of, jsonl_record, BundleInput, RecordRef,
-    ScanOptions,
+    common_root, dedupe_ids, discover_with, documents_of, jsonl_record, BundleInput, RecordRange,
+    RecordRef, ScanOptions,
 };
 use crate::lock::OutputLock;
 use crate::manifest::{remove_stale_temporaries, Fnv, Manifest, Record};
@@ -95,6 +95,8 @@ impl RunOptions {
             progress: false,
             scan: ScanOptions {
                 follow_symlinks: file.input.follow_symlinks,
+                batch: file.input.batch,
+                jsonl: file.input.format == "jsonl",
             },
             prune: false,
         }
@@ -443,16 +445,28 @@ async fn drive(
     mut manifest: Option<&mut Manifest>,
     progress: &ProgressBar,
 ) -> Result<(RunStats, Vec<Record>, Vec<IndexEntry>)> {
-    let (tx, mut rx) = mpsc::channel::<tokio::task::JoinHandle<Outcome>>(shared.jobs);
+    // A bundle holds a permit from before it is read until its files are
+    // written: at most `jobs` bundles are in memory at once.
+    let in_flight = Arc::new(Semaphore::new(shared.jobs));
+    type Pending = (
+        tokio::task::JoinHandle<Outcome>,
+        tokio::sync::OwnedSemaphorePermit,
+    );
+    let (tx, mut rx) = mpsc::channel::<Pending>(shared.jobs);
     let producer = {
         let shared = Arc::clone(&shared);
+        let in_flight = Arc::clone(&in_flight);
         tokio::spawn(async move {
             for (seq, input) in bundles.into_iter().enumerate() {
+                let permit = Arc::clone(&in_flight)
+                    .acquire_owned()
+                    .await
+                    .expect("semaphore never closed");
                 if shared.stop.load(Ordering::SeqCst) {
                     break;
                 }
                 let handle = tokio::spawn(process_bundle(Arc::clone(&shared), input, seq as u64));
-                if tx.send(handle).await.is_err() {
+                if tx.send((handle, permit)).await.is_err() {
                     break;
                 }
             }
@@ -475,10 +489,12 @@ async fn drive(
     // run finished, written or not (the index).
     let mut records = Vec::new();
     let mut entries = Vec::new();
-    while let Some(handle) = rx.recv().await {
+    while let Some((handle, permit)) = rx.recv().await {
         let outcome = handle
             .await
             .map_err(|e| HostError::Other(format!("a bundle task failed: {e}")))?;
+        // (released at the end of this iteration, once the files are written)
+        let _permit = permit;
         let (record, written) = match outcome {
             Outcome::Done(record) => {
                 stats.resumed += 1;
@@ -630,8 +646,12 @@ async fn read_documents(
     }
     files.sort_by_key(|(i, _, _)| *i);
     let mut docs = Vec::new();
-    // Ids are relative to the bundle's directory.
-    let common = common_root(&input.files).or(root);
+    // Ids are relative to the bundle's directory (a part's: the whole bundle's).
+    let common = input
+        .root
+        .clone()
+        .or_else(|| common_root(&input.files))
+        .or(root);
     let mut hash = Fnv::default();
     for (_, bytes, path) in files {
         let rel = common
@@ -663,6 +683,28 @@ async fn read_documents(
             }),
         }
     }
+    if !input.ranges.is_empty() {
+        let ranges = input.ranges.clone();
+        let bundle = input.id.clone();
+        let id_field = shared.id_field.clone();
+        let read =
+            tokio::task::spawn_blocking(move || read_ranges(&bundle, &ranges, &id_field)).await;
+        match read {
+            Ok((more, more_errors, h)) => {
+                hash.write(h.as_bytes());
+                docs.extend(more);
+                errors.extend(more_errors);
+            }
+            Err(e) => errors.push(record(
+                &input.id,
+                None,
+                "input",
+                None,
+                format!("reading records failed: {e}"),
+                false,
+            )),
+        }
+    }
     if !input.records.is_empty() {
         let records = input.records.clone();
         let bundle = input.id.clone();
@@ -687,6 +729,56 @@ async fn read_documents(
     }
     dedupe_ids(&mut docs);
     (docs, hash.hex())
+}
+
+/// Reads runs of JSON Lines records (the parts of a large file).
+fn read_ranges(
+    bundle: &str,
+    ranges: &[RecordRange],
+    id_field: &str,
+) -> (Vec<Document>, Vec<ErrorRecord>, String) {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    let mut hash = Fnv::default();
+    for r in ranges {
+        let mut bytes = vec![0u8; (r.end - r.start) as usize];
+        let read = std::fs::File::open(&r.path).and_then(|mut f| {
+            f.seek(SeekFrom::Start(r.start))?;
+            f.read_exact(&mut bytes)
+        });
+        if let Err(e) = read {
+            errors.push(ErrorRecord {
+                bundle: bundle.into(),
+                doc: None,
+                file: Some(format!("{}:{}", r.path.display(), r.first_line)),
+                stage: "input".into(),
+                plugin: None,
+                message: format!(
+                    "cannot read the records: {e} (was the file changed during the run?)"
+                ),
+                panic: false,
+            });
+            continue;
+        }
+        hash.write(r.rel.as_bytes());
+        hash.write(&bytes);
+        let base = format!("{bundle}/{}", r.rel);
+        for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            docs.push(jsonl_record(
+                bundle,
+                &base,
+                &r.path,
+                line,
+                r.first_line + n as u64,
+                id_field,
+            ));
+        }
+    }
+    (docs, errors, hash.hex())
 }
 
 /// Reads JSON Lines records by position (the bundle-field layout).
@@ -792,9 +884,14 @@ async fn process_bundle(shared: Arc<Shared>, input: BundleInput, seq: u64) -> Ou
 async fn timed<T: Send + 'static>(
     shared: &Arc<Shared>,
     index: usize,
+    threads: usize,
     f: impl FnOnce(&ActiveStage) -> T + Send + 'static,
 ) -> T {
-    let _permit = shared.cpu.acquire().await.expect("semaphore never closed");
+    let _permit = shared
+        .cpu
+        .acquire_many(threads as u32)
+        .await
+        .expect("semaphore never closed");
     let s = Arc::clone(shared);
     let (value, elapsed) = tokio::task::spawn_blocking(move || {
         let t = Instant::now();
@@ -827,7 +924,7 @@ async fn run_document_stage(
     for batch in batches {
         let shared = Arc::clone(shared);
         tasks.push(tokio::spawn(async move {
-            timed(&shared, index, move |stage| {
+            timed(&shared, index, 1, move |stage| {
                 let mut batch = batch;
                 let result = call_documents(&stage.instance, &mut batch);
                 (batch, result)
@@ -878,9 +975,17 @@ async fn run_bundle_stage(
     bundle: Bundle,
     errors: &mut Vec<ErrorRecord>,
 ) -> Bundle {
-    let (bundle, result) = timed(shared, index, move |stage| {
+    // An ordered stage is the one call of its kind at a time, and later
+    // bundles wait for it: it gets every core (the other calls wait for
+    // their permits meanwhile), any other call one.
+    let threads = if shared.stages[index].ordered {
+        shared.jobs
+    } else {
+        1
+    };
+    let (bundle, result) = timed(shared, index, threads, move |stage| {
         let mut bundle = bundle;
-        let result = call_bundle(&stage.instance, &mut bundle);
+        let result = call_bundle_with(&stage.instance, &mut bundle, threads);
         (bundle, result)
     })
     .await;

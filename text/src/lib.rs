@@ -34,35 +34,77 @@ fn is_apostrophe(c: char) -> bool {
 /// Splits text into word tokens with byte spans. Apostrophes between two
 /// letters stay in the word (`don't`, `Assad’s`).
 pub fn words(text: &str) -> Vec<Word<'_>> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c.is_alphanumeric() {
-            if start.is_none() {
-                start = Some(i);
+    Words::new(text).collect()
+}
+
+/// The word tokens of a text, one at a time (what [`words`] collects), for
+/// callers that need only the first few or only count them.
+#[derive(Debug, Clone)]
+pub struct Words<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Words<'a> {
+    /// The words of `text`.
+    pub fn new(text: &'a str) -> Self {
+        Words { text, pos: 0 }
+    }
+
+    /// The character at byte `i` and its length (ASCII without decoding).
+    fn char_at(&self, i: usize) -> (char, usize) {
+        let b = self.text.as_bytes()[i];
+        if b < 0x80 {
+            (b as char, 1)
+        } else {
+            let c = self.text[i..].chars().next().expect("i is a char boundary");
+            (c, c.len_utf8())
+        }
+    }
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = Word<'a>;
+
+    fn next(&mut self) -> Option<Word<'a>> {
+        let len = self.text.len();
+        let mut i = self.pos;
+        let start = loop {
+            if i >= len {
+                self.pos = len;
+                return None;
             }
-        } else if is_apostrophe(c)
-            && start.is_some()
-            && chars.peek().is_some_and(|&(_, n)| n.is_alphabetic())
-        {
-            // inside a word
-        } else if let Some(s) = start.take() {
-            out.push(Word {
-                text: &text[s..i],
-                start: s,
+            let (c, n) = self.char_at(i);
+            if c.is_alphanumeric() {
+                break i;
+            }
+            i += n;
+        };
+        while i < len {
+            let (c, n) = self.char_at(i);
+            if c.is_alphanumeric() {
+                i += n;
+                continue;
+            }
+            if is_apostrophe(c) && i + n < len && self.char_at(i + n).0.is_alphabetic() {
+                // inside a word
+                i += n;
+                continue;
+            }
+            self.pos = i + n;
+            return Some(Word {
+                text: &self.text[start..i],
+                start,
                 end: i,
             });
         }
+        self.pos = len;
+        Some(Word {
+            text: &self.text[start..],
+            start,
+            end: len,
+        })
     }
-    if let Some(s) = start {
-        out.push(Word {
-            text: &text[s..],
-            start: s,
-            end: text.len(),
-        });
-    }
-    out
 }
 
 /// Lower-cases a word and folds typographic apostrophes to `'`.
@@ -100,6 +142,57 @@ pub fn word_count(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first implementation (one pass over `char_indices`), kept as the
+    /// reference the iterator must agree with.
+    fn reference_words(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start: Option<usize> = None;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c.is_alphanumeric() {
+                if start.is_none() {
+                    start = Some(i);
+                }
+            } else if is_apostrophe(c)
+                && start.is_some()
+                && chars.peek().is_some_and(|&(_, n)| n.is_alphabetic())
+            {
+            } else if let Some(s) = start.take() {
+                out.push((s, i));
+            }
+        }
+        if let Some(s) = start {
+            out.push((s, text.len()));
+        }
+        out
+    }
+
+    #[test]
+    fn the_word_iterator_agrees_with_the_reference() {
+        let cases = [
+            "",
+            " ",
+            "a",
+            "'",
+            "don't",
+            "don'",
+            "'tis o'clock rock'n'roll",
+            "Assad\u{2019}s x\u{2019}1 \u{2019}",
+            "U.S. Sen. O'Brien -- don't_stop 1.43%!",
+            "Ünter straße ÆØÅ 東京 ٣٤ naïve café\u{a0}x",
+            "end'",
+            "word\u{2019}",
+            "tab\tnew\nline",
+        ];
+        for c in cases {
+            let got: Vec<(usize, usize)> = words(c).iter().map(|w| (w.start, w.end)).collect();
+            assert_eq!(got, reference_words(c), "{c:?}");
+            for w in words(c) {
+                assert_eq!(w.text, &c[w.start..w.end]);
+            }
+        }
+    }
 
     #[test]
     fn words_keep_inner_apostrophes_and_spans() {

@@ -1,19 +1,27 @@
 //! The corpus index behind `scope = "corpus"`: duplicates between bundles.
 //!
-//! The index keeps, per indexed document, only its id, its MinHash signature
-//! (`num_perm` `u32`s), the 128-bit hash of its normalised token sequence,
-//! and its LSH band keys: about `4 * num_perm + 16 * bands + id + 40` bytes a
-//! document (≈ 1.1 KB with 128 permutations, 25 bands). No text is kept, so
-//! a match against an earlier bundle cannot be verified with the exact
-//! Jaccard: it is reported on the MinHash **estimate** (share of equal
-//! signature positions), whose standard error is
-//! `sqrt(J (1 - J) / num_perm)` (0.035 at J = 0.8 with 128 permutations).
-//! A pair is reported when the estimate is at or above the threshold, so
-//! (threshold 0.8, 128 permutations, binomial model) a pair with true J
-//! exactly at the threshold is reported half the time, one at 0.85 94 % of
-//! the time and one at 0.9 99.96 %, while one at 0.75 is wrongly reported 9 %
-//! of the time and one at 0.7 0.5 %.
-//! Identical texts (same token sequence) are matched by hash, not estimated.
+//! Two ways of verifying a candidate pair found by LSH against an earlier
+//! bundle (`corpus_verify`):
+//!
+//! * **exact** (the default): the index keeps each indexed document's set
+//!   of shingle hashes (sorted `u32`s: about 4 bytes a word), and a
+//!   candidate is reported when the Jaccard similarity of the two sets is at
+//!   or above the threshold, as within a bundle. With 32-bit hashes two
+//!   distinct shingles of a pair collide with probability about
+//!   `|A| |B| / 2^32` (6e-5 for two 500-word documents), so the similarity is
+//!   exact for all practical purposes. Per document: id, shingle hashes,
+//!   exact-text hash and band links, about `4 * words + 16 * bands + 60`
+//!   bytes (≈ 2.5 KB for a 500-word article).
+//! * **estimate**: only the MinHash signature is kept (`num_perm` `u32`s), and
+//!   a pair is reported on the MinHash estimate (share of equal signature
+//!   positions), whose standard error is `sqrt(J (1 - J) / num_perm)` (0.035
+//!   at J = 0.8 with 128 permutations): a pair with true J exactly at the
+//!   threshold is reported half the time, one at 0.85 94 % of the time and
+//!   one at 0.9 99.96 %, while one at 0.75 is wrongly reported 9 % of the
+//!   time. About `4 * num_perm + 16 * bands + 60` bytes a document (≈ 1.1 KB),
+//!   whatever its length.
+//!
+//! Identical texts (same token sequence) are matched by hash in both.
 //!
 //! Buckets are linked lists through a `next` array (one `u32` per document
 //! and band) with the newest document at the head of a `HashMap` entry, so a
@@ -28,7 +36,8 @@ use crate::minhash;
 pub struct CorpusMatch {
     /// Index (insertion order) of the earlier document.
     pub index: usize,
-    /// Its id.
+    /// The id it was indexed under: its own, or that of its cluster's
+    /// canonical document (see [`CorpusIndex::insert`]).
     pub id: String,
     /// MinHash estimate of the Jaccard similarity (1.0 for identical texts).
     pub similarity: f64,
@@ -55,6 +64,37 @@ pub struct CorpusIndex {
     heads: HashMap<u64, u32>,
     /// Exact-text hash → first document with it.
     exact: HashMap<u128, u32>,
+    /// Exact verification: every document's sorted shingle hashes, one
+    /// after the other, and where each document's start (`None`: estimates).
+    shingles: Option<(Vec<u32>, Vec<u64>)>,
+}
+
+/// The shingle hashes the exact index keeps of a document: the high 32 bits
+/// of its 64-bit shingle hashes, sorted and deduplicated.
+pub fn stored_shingles(shingles: &[u64]) -> Vec<u32> {
+    let mut v: Vec<u32> = shingles.iter().map(|&h| (h >> 32) as u32).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn jaccard32(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut n) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n as f64 / (a.len() + b.len() - n) as f64
 }
 
 impl CorpusIndex {
@@ -81,7 +121,28 @@ impl CorpusIndex {
             next: Vec::new(),
             heads: HashMap::new(),
             exact: HashMap::new(),
+            shingles: None,
         }
+    }
+
+    /// An empty index that verifies candidates with the exact Jaccard of
+    /// stored shingle hashes ([`stored_shingles`]) instead of estimating it:
+    /// signatures are then not kept.
+    pub fn new_exact(
+        num_perm: usize,
+        bands: usize,
+        rows: usize,
+        threshold: f64,
+        max_walk: usize,
+    ) -> Self {
+        let mut idx = CorpusIndex::new(num_perm, bands, rows, threshold, max_walk);
+        idx.shingles = Some((Vec::new(), vec![0]));
+        idx
+    }
+
+    /// True when candidates are verified exactly.
+    pub fn is_exact(&self) -> bool {
+        self.shingles.is_some()
     }
 
     /// Number of indexed documents.
@@ -102,7 +163,9 @@ impl CorpusIndex {
     /// exact-text hash `exact`: an identical text if there is one (the first
     /// indexed), otherwise the LSH candidate with the highest estimate, if it
     /// is `>= threshold` (ties: the earliest indexed). Deterministic.
-    pub fn lookup(&self, sig: &[u32], exact: u128) -> Option<CorpusMatch> {
+    /// With an exact index, `shingles` (the document's [`stored_shingles`])
+    /// verifies each candidate; it is ignored by an estimating index.
+    pub fn lookup(&self, sig: &[u32], exact: u128, shingles: &[u32]) -> Option<CorpusMatch> {
         assert_eq!(sig.len(), self.num_perm);
         if let Some(&d) = self.exact.get(&exact) {
             let d = d as usize;
@@ -128,7 +191,13 @@ impl CorpusIndex {
         seen.dedup();
         let mut best: Option<(usize, f64)> = None;
         for &d in &seen {
-            let est = minhash::estimate(sig, self.sig(d as usize));
+            let est = match &self.shingles {
+                Some((store, starts)) => {
+                    let d = d as usize;
+                    jaccard32(shingles, &store[starts[d] as usize..starts[d + 1] as usize])
+                }
+                None => minhash::estimate(sig, self.sig(d as usize)),
+            };
             if est >= self.threshold && best.map_or(true, |(_, e)| est > e) {
                 best = Some((d as usize, est));
             }
@@ -141,13 +210,22 @@ impl CorpusIndex {
         })
     }
 
-    /// Adds a document (its id, signature and exact-text hash).
-    pub fn insert(&mut self, id: &str, sig: &[u32], exact: u128) {
+    /// Adds a document (the id a match reports, its signature, exact-text
+    /// hash and, for an exact index, its [`stored_shingles`]). A duplicate is
+    /// indexed under its canonical document's id, so that a later document
+    /// that matches only the duplicate still joins the cluster.
+    pub fn insert(&mut self, id: &str, sig: &[u32], exact: u128, shingles: &[u32]) {
         assert_eq!(sig.len(), self.num_perm);
         let d = u32::try_from(self.ids.len()).expect("fewer than 2^32 - 1 documents");
         assert!(d != NONE, "fewer than 2^32 - 1 documents");
         self.ids.push(id.to_string());
-        self.sigs.extend_from_slice(sig);
+        match &mut self.shingles {
+            Some((store, starts)) => {
+                store.extend_from_slice(shingles);
+                starts.push(store.len() as u64);
+            }
+            None => self.sigs.extend_from_slice(sig),
+        }
         for b in 0..self.bands {
             let key = minhash::band_key(&sig[b * self.rows..(b + 1) * self.rows], b);
             let prev = self.heads.insert(key, d).unwrap_or(NONE);
@@ -159,6 +237,10 @@ impl CorpusIndex {
     /// Approximate heap bytes held (signatures, ids, band tables).
     pub fn approx_bytes(&self) -> usize {
         self.sigs.capacity() * 4
+            + self
+                .shingles
+                .as_ref()
+                .map_or(0, |(s, o)| s.capacity() * 4 + o.capacity() * 8)
             + self.next.capacity() * 4
             + self.ids.iter().map(|s| s.capacity() + 24).sum::<usize>()
             + self.heads.capacity() * 13
@@ -174,16 +256,37 @@ mod tests {
     fn lookup_finds_identical_and_close_signatures_only() {
         let mut idx = CorpusIndex::new(8, 4, 2, 0.7, 1000);
         let a = [1, 2, 3, 4, 5, 6, 7, 8];
-        idx.insert("x/a", &a, 1);
-        assert_eq!(idx.lookup(&a, 9).unwrap().similarity, 1.0);
-        assert!(!idx.lookup(&a, 9).unwrap().exact);
-        assert!(idx.lookup(&a, 1).unwrap().exact);
+        idx.insert("x/a", &a, 1, &[]);
+        assert_eq!(idx.lookup(&a, 9, &[]).unwrap().similarity, 1.0);
+        assert!(!idx.lookup(&a, 9, &[]).unwrap().exact);
+        assert!(idx.lookup(&a, 1, &[]).unwrap().exact);
         // 6 of 8 positions equal: estimate 0.75, shares bands 0 and 1.
         let near = [1, 2, 3, 4, 5, 6, 0, 0];
-        let m = idx.lookup(&near, 2).unwrap();
+        let m = idx.lookup(&near, 2, &[]).unwrap();
         assert_eq!((m.id.as_str(), m.similarity), ("x/a", 0.75));
         // Shares band 0 only: estimate 0.25.
-        assert!(idx.lookup(&[1, 2, 0, 0, 0, 0, 0, 0], 3).is_none());
-        assert!(idx.lookup(&[9; 8], 4).is_none());
+        assert!(idx.lookup(&[1, 2, 0, 0, 0, 0, 0, 0], 3, &[]).is_none());
+        assert!(idx.lookup(&[9; 8], 4, &[]).is_none());
+    }
+
+    #[test]
+    fn an_exact_index_reports_the_true_jaccard_not_the_estimate() {
+        let mut idx = CorpusIndex::new_exact(8, 4, 2, 0.7, 1000);
+        let a = [1, 2, 3, 4, 5, 6, 7, 8];
+        let set_a: Vec<u32> = (0..10).collect();
+        idx.insert("x/a", &a, 1, &set_a);
+        // the same signature (a candidate), sets sharing 8 of 12: J = 0.667
+        let set_b: Vec<u32> = (2..12).collect();
+        assert!(idx.lookup(&a, 2, &set_b).is_none());
+        // sharing 9 of 11: J = 0.818, whatever the estimate says
+        let set_c: Vec<u32> = (1..11).collect();
+        let near = [1, 2, 0, 0, 0, 0, 0, 0];
+        let m = idx.lookup(&near, 3, &set_c).unwrap();
+        assert_eq!(m.id, "x/a");
+        assert!((m.similarity - 9.0 / 11.0).abs() < 1e-12);
+        assert!(!m.exact);
+        // identical text: by hash
+        assert!(idx.lookup(&a, 1, &[]).unwrap().exact);
+        assert_eq!(stored_shingles(&[5 << 32, 1 << 32, (5 << 32) | 7]), [1, 5]);
     }
 }

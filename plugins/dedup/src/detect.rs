@@ -149,6 +149,43 @@ impl Sketcher {
         );
         out.exact.push(tokens::sequence_hash(&self.tokens));
     }
+
+    /// [`Sketcher::push`], also returning the 32-bit shingle set the exact
+    /// corpus index keeps ([`crate::corpus::stored_shingles`]), from the same
+    /// tokens.
+    pub fn push_stored(&mut self, text: &str, out: &mut Sketches) -> Vec<u32> {
+        self.push(text, out);
+        let mut v = Vec::with_capacity(self.tokens.len());
+        tokens::for_each_shingle(&self.tokens, self.shingle, |h| v.push((h >> 32) as u32));
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+/// [`sketch_all`], with every text's stored shingle set (see
+/// [`Sketcher::push_stored`]).
+pub fn sketch_all_stored<S: AsRef<str> + Sync>(
+    texts: &[S],
+    params: &Params,
+) -> (Sketches, Vec<Vec<u32>>) {
+    let threads = par::threads(params.threads);
+    let parts = par::map_chunks(texts, threads, 256, |chunk| {
+        let mut sk = Sketcher::new(params);
+        let mut out = Sketches::new(params.num_perm);
+        let stored: Vec<Vec<u32>> = chunk
+            .iter()
+            .map(|t| sk.push_stored(t.as_ref(), &mut out))
+            .collect();
+        (out, stored)
+    });
+    let mut all = Sketches::new(params.num_perm);
+    let mut sets = Vec::with_capacity(texts.len());
+    for (p, s) in parts {
+        all.append(p);
+        sets.extend(s);
+    }
+    (all, sets)
 }
 
 /// Sketches many texts in parallel (results in input order).

@@ -80,6 +80,9 @@ pub struct StageConfig {
     pub scope: Scope,
     /// Passage detection, or `None` when turned off.
     pub passages: Option<PassageParams>,
+    /// Corpus scope: verify cross-bundle pairs exactly (stored shingle
+    /// hashes) rather than on the MinHash estimate.
+    pub corpus_exact: bool,
 }
 
 impl Default for StageConfig {
@@ -90,6 +93,7 @@ impl Default for StageConfig {
             action: Action::Annotate,
             scope: Scope::Bundle,
             passages: Some(PassageParams::default()),
+            corpus_exact: true,
         }
     }
 }
@@ -155,6 +159,15 @@ impl StageConfig {
                 )))
             }
         };
+        c.corpus_exact = match options.str_or("corpus_verify", "exact")? {
+            "exact" => true,
+            "estimate" => false,
+            other => {
+                return Err(StageError::new(format!(
+                    "option `corpus_verify` must be exact or estimate, got `{other}`"
+                )))
+            }
+        };
         if options.bool("passages")? == Some(false) {
             c.passages = None;
         } else {
@@ -189,13 +202,12 @@ impl DedupStage {
     pub fn new(config: StageConfig) -> Self {
         let corpus = (config.scope == Scope::Corpus).then(|| {
             let (bands, rows) = config.params.layout();
-            Mutex::new(CorpusIndex::new(
-                config.params.num_perm,
-                bands,
-                rows,
-                config.params.threshold,
-                config.params.max_bucket,
-            ))
+            let p = &config.params;
+            Mutex::new(if config.corpus_exact {
+                CorpusIndex::new_exact(p.num_perm, bands, rows, p.threshold, p.max_bucket)
+            } else {
+                CorpusIndex::new(p.num_perm, bands, rows, p.threshold, p.max_bucket)
+            })
         });
         DedupStage { config, corpus }
     }
@@ -247,12 +259,19 @@ fn dedup_bundle_in(
 ) -> Bundle {
     let n = bundle.documents.len();
     let mut params = config.params.clone();
-    if params.threads == 0 && n < 512 {
-        params.threads = 1;
+    if params.threads == 0 {
+        // the host's budget for this call (1 unless it has cores to spare)
+        params.threads = if n < 512 { 1 } else { copydesk_core::threads() };
     }
     let texts: Vec<&str> = bundle.documents.iter().map(|d| d.text.as_str()).collect();
     let k = params.shingle;
-    let sk = detect::sketch_all(&texts, &params);
+    let exact_corpus = corpus.is_some() && config.corpus_exact;
+    let (sk, mut stored_sets) = if exact_corpus {
+        let (sk, sets) = detect::sketch_all_stored(&texts, &params);
+        (sk, Some(sets))
+    } else {
+        (detect::sketch_all(&texts, &params), None)
+    };
     let found = {
         let threads = par::threads(params.threads);
         detect::dedup_sketches(&sk, &params, &|docs: &[usize]| {
@@ -294,24 +313,52 @@ fn dedup_bundle_in(
     // Corpus scope: canonical documents of this bundle against earlier
     // bundles (estimates), then this bundle's survivors into the index.
     let mut corpus_dup: Vec<Option<CorpusMatch>> = vec![None; n];
+    // the member of a document's cluster that matched, when not itself
+    let mut corpus_via: Vec<Option<usize>> = vec![None; n];
     if let Some(index) = corpus {
         // A panic while the lock was held can only have left an index
         // that misses some documents of one bundle: keep going.
         let mut index = index.lock().unwrap_or_else(|e| e.into_inner());
-        for i in 0..n {
-            if dup_of[i].is_none() {
-                if let Some(h) = sk.exact(i) {
-                    corpus_dup[i] = index.lookup(sk.sig(i), h);
-                }
+        // Every document is looked up, duplicates within the bundle too: a
+        // cluster joins an earlier document when any member matches it (as
+        // one bundle holding both would have clustered them), and the link
+        // is set on the cluster's canonical document.
+        let looked: Vec<usize> = (0..n).filter(|&i| sk.exact(i).is_some()).collect();
+        let stored: Vec<Vec<u32>> = match stored_sets.take() {
+            Some(mut sets) if index.is_exact() => looked
+                .iter()
+                .map(|&d| std::mem::take(&mut sets[d]))
+                .collect(),
+            _ => vec![Vec::new(); looked.len()],
+        };
+        let mut via: Vec<Option<usize>> = vec![None; n];
+        for (&i, set) in looked.iter().zip(&stored) {
+            let h = sk.exact(i).expect("filtered above");
+            let Some(m) = index.lookup(sk.sig(i), h, set) else {
+                continue;
+            };
+            let canon = dup_of[i].map_or(i, |(c, _)| c);
+            let better = corpus_dup[canon].as_ref().map_or(true, |b| {
+                (m.exact, m.similarity) > (b.exact, b.similarity)
+                    || ((m.exact, m.similarity) == (b.exact, b.similarity) && m.index < b.index)
+            });
+            if better {
+                corpus_dup[canon] = Some(m);
+                via[canon] = (canon != i).then_some(i);
             }
         }
-        for i in 0..n {
-            if dup_of[i].is_none() && corpus_dup[i].is_none() {
-                if let Some(h) = sk.exact(i) {
-                    index.insert(&bundle.documents[i].id, sk.sig(i), h);
-                }
-            }
+        // Every document goes into the index under the id of its cluster's
+        // root (the earlier document its cluster joined, else its canonical
+        // document), so that a later document matching any member finds it.
+        for (&i, set) in looked.iter().zip(&stored) {
+            let canon = dup_of[i].map_or(i, |(c, _)| c);
+            let root = corpus_dup[canon]
+                .as_ref()
+                .map_or(bundle.documents[canon].id.as_str(), |m| m.id.as_str());
+            let h = sk.exact(i).expect("filtered above");
+            index.insert(root, sk.sig(i), h, set);
         }
+        corpus_via = via;
     }
     let drop_corpus = config.action == Action::Drop;
     let passages = config.passages.as_ref().map(|pp| {
@@ -345,12 +392,28 @@ fn dedup_bundle_in(
         }
     }
     let num_perm = params.num_perm;
-    for (doc, m) in bundle.documents.iter_mut().zip(&corpus_dup) {
+    let member_ids: Vec<Option<String>> = corpus_via
+        .iter()
+        .map(|v| v.map(|m| bundle.documents[m].id.clone()))
+        .collect();
+    for ((doc, m), via) in bundle.documents.iter_mut().zip(&corpus_dup).zip(member_ids) {
         let Some(m) = m else { continue };
-        let message = if m.exact {
+        let message = if let Some(member) = via {
+            format!(
+                "its cluster joins {} from an earlier bundle: its member {member} matches it ({} {:.3})",
+                m.id,
+                if m.exact { "identical," } else if config.corpus_exact { "Jaccard" } else { "estimated Jaccard" },
+                m.similarity
+            )
+        } else if m.exact {
             format!(
                 "duplicate of {} from an earlier bundle: identical after normalisation (128-bit hash of the token sequence)",
                 m.id
+            )
+        } else if config.corpus_exact {
+            format!(
+                "near duplicate of {} from an earlier bundle: Jaccard {:.3} of their shingle sets (32-bit shingle hashes)",
+                m.id, m.similarity
             )
         } else {
             format!(
@@ -377,7 +440,7 @@ fn dedup_bundle_in(
             .zip(&corpus_dup)
             .filter(|(d, _)| d.duplicate_of.is_some())
             .map(|(d, m)| {
-                let estimated = m.as_ref().is_some_and(|m| !m.exact);
+                let estimated = !config.corpus_exact && m.as_ref().is_some_and(|m| !m.exact);
                 format!(
                     "{} (duplicate of {}, {} = {:.3})",
                     d.id,
@@ -440,7 +503,8 @@ impl Plugin for DedupPlugin {
             ).min(1.0))
             .option(OptionSpec::new("canonical", OptionType::String, "earliest", "Which member of a cluster is canonical: earliest (published date, then input order), longest (text), first (input order).").choices(&["earliest", "longest", "first"]))
             .option(OptionSpec::new("action", OptionType::String, "annotate", "annotate: set duplicate_of/similarity on duplicates; drop: also remove them from the bundle (a bundle diagnostic lists them, and the clusters keep them).").choices(&["annotate", "drop"]))
-            .option(OptionSpec::new("scope", OptionType::String, "bundle", "Where duplicates are looked for: bundle (within each bundle, every pair verified exactly); corpus (also against every earlier bundle: the stage is then ordered, one bundle at a time in input order). Cross-bundle pairs are MinHash estimates, not verified (earlier texts are not kept): reported when the estimate >= threshold, standard error sqrt(J(1-J)/num_perm), 0.035 at J = 0.8 with 128 permutations; identical texts are matched by hash. Memory: about 1.1 KB a canonical document.").choices(&["bundle", "corpus"]))
+            .option(OptionSpec::new("scope", OptionType::String, "bundle", "Where duplicates are looked for: bundle (within each bundle, every pair verified exactly); corpus (also against every earlier bundle: the stage is then ordered, one bundle at a time in input order; cross-bundle pairs are verified as `corpus_verify` says).").choices(&["bundle", "corpus"]))
+            .option(OptionSpec::new("corpus_verify", OptionType::String, "exact", "With scope = corpus, how a pair with an earlier bundle is verified: exact (the Jaccard of stored 32-bit shingle hashes, as within a bundle; memory about 4 bytes a word of every canonical document, ≈ 2.5 KB for a 500-word article) or estimate (the MinHash estimate, standard error sqrt(J(1-J)/num_perm), 0.035 at J = 0.8 with 128 permutations; about 1.1 KB a canonical document, whatever its length). Identical texts are matched by hash either way.").choices(&["exact", "estimate"]))
             .option(OptionSpec::new("passages", OptionType::Boolean, true, "Also report passages (sentences, quotes, paragraphs) shared by two or more documents that are not duplicates."))
             .option(OptionSpec::new("passage_min_words", OptionType::Integer, 6, "Fewest matched words for a shared passage.").min(1.0))
             .option(OptionSpec::new("passage_similarity", OptionType::Float, 0.6, "Least Jaccard similarity (word 3-shingles) between two occurrences of a passage; below 1 tolerates small edits.").range(0.0, 1.0))]
@@ -612,7 +676,11 @@ mod corpus_scope_tests {
         assert!((0.8..1.0).contains(&sim), "{sim}");
         let diag = &d.diagnostics[0];
         assert_eq!(diag.code, "dedup:corpus-duplicate");
-        assert!(diag.message.contains("estimated"), "{}", diag.message);
+        assert!(
+            diag.message.contains("Jaccard 0.") && !diag.message.contains("estimated"),
+            "{}",
+            diag.message
+        );
         // An identical copy: matched by hash, similarity 1.
         assert_eq!(b.documents[2].duplicate_of.as_deref(), Some("a/001"));
         assert_eq!(b.documents[2].similarity, Some(1.0));
@@ -620,6 +688,25 @@ mod corpus_scope_tests {
         assert_eq!(b.documents[3].duplicate_of, None);
         // Cross-bundle pairs are not listed as clusters of bundle b.
         assert!(b.duplicates.is_empty());
+    }
+
+    #[test]
+    fn estimated_corpus_pairs_say_so() {
+        let stage = corpus_stage(json!({"corpus_verify": "estimate"}));
+        let (a, b) = bundles();
+        stage.process(a).unwrap();
+        let b = stage.process(b).unwrap();
+        let d = &b.documents[1];
+        assert_eq!(d.duplicate_of.as_deref(), Some("a/000"));
+        let msg = &d.diagnostics[0].message;
+        assert!(msg.contains("estimated Jaccard"), "{msg}");
+        assert!(StageConfig::from_options(&Options(
+            json!({"corpus_verify": "guess"})
+                .as_object()
+                .unwrap()
+                .clone()
+        ))
+        .is_err());
     }
 
     #[test]
@@ -653,10 +740,7 @@ mod corpus_scope_tests {
         let ids: Vec<&str> = b.documents.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["b/000", "b/003"]);
         let msg = &b.diagnostics[0].message;
-        assert!(
-            msg.contains("b/001 (duplicate of a/000, estimated J"),
-            "{msg}"
-        );
+        assert!(msg.contains("b/001 (duplicate of a/000, J = 0."), "{msg}");
         assert!(
             msg.contains("b/002 (duplicate of a/001, J = 1.000)"),
             "{msg}"
@@ -664,7 +748,7 @@ mod corpus_scope_tests {
     }
 
     #[test]
-    fn only_canonical_documents_are_indexed() {
+    fn every_document_with_words_is_indexed() {
         let stage = DedupStage::new(
             StageConfig::from_options(&Options(
                 json!({"scope": "corpus"}).as_object().unwrap().clone(),
@@ -673,11 +757,12 @@ mod corpus_scope_tests {
         );
         let (a, b) = bundles();
         stage.process(a).unwrap();
-        // a/002 duplicates a/001 within the bundle: not indexed.
-        assert_eq!(stage.indexed(), 2);
-        stage.process(b).unwrap();
-        // b/000 only: b/001 and b/002 are corpus duplicates, b/003 is empty.
+        // a/002 duplicates a/001 within the bundle: indexed too (under
+        // a/001), so that a later document matching only it finds the cluster.
         assert_eq!(stage.indexed(), 3);
+        stage.process(b).unwrap();
+        // b/003 has no words.
+        assert_eq!(stage.indexed(), 6);
     }
 
     #[test]

@@ -10,10 +10,23 @@ pub const STAGE: &str = "parse";
 
 /// Collapses runs of white space (including no-break spaces) to one space and trims.
 pub fn collapse_ws(s: &str) -> String {
+    let space = |c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{200b}' || c == '\u{feff}';
+    // most lines need nothing: single ASCII spaces between words
+    let b = s.as_bytes();
+    let clean = b.first().is_some_and(|&c| c != b' ')
+        && b.last().is_some_and(|&c| c != b' ')
+        && !b.windows(2).any(|w| w == b"  ")
+        && if s.is_ascii() {
+            !b.iter()
+                .any(|&c| c != b' ' && (c.is_ascii_whitespace() || c == 0x0b))
+        } else {
+            !s.chars().any(|c| c != ' ' && space(c))
+        };
+    if clean {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
-    for w in
-        s.split(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{200b}' || c == '\u{feff}')
-    {
+    for w in s.split(space) {
         if w.is_empty() {
             continue;
         }
@@ -25,11 +38,11 @@ pub fn collapse_ws(s: &str) -> String {
     out
 }
 
-/// Fills `text`, `paragraphs` and `sentences` from clean paragraphs.
+/// Fills `text` and `paragraphs` from clean paragraphs (sentences are
+/// [`set_sentences`]' job, done once for every format).
 pub fn set_body(doc: &mut Document, paragraphs: &[String]) {
-    let mut text = String::new();
-    let mut spans = Vec::new();
-    let mut sentences = Vec::new();
+    let mut text = String::with_capacity(paragraphs.iter().map(|p| p.len() + 2).sum());
+    let mut spans = Vec::with_capacity(paragraphs.len());
     for p in paragraphs {
         let p = p.trim();
         if p.is_empty() {
@@ -41,12 +54,20 @@ pub fn set_body(doc: &mut Document, paragraphs: &[String]) {
         let start = text.len();
         text.push_str(p);
         spans.push(Span::new(start, text.len()));
-        for (s, e) in split_sentences(p) {
-            sentences.push(Span::new(start + s, start + e));
-        }
     }
     doc.text = text;
     doc.paragraphs = spans;
+    doc.sentences = Vec::new();
+}
+
+/// Fills `sentences` from `paragraphs`: each paragraph segmented alone.
+pub fn set_sentences(doc: &mut Document) {
+    let mut sentences = Vec::new();
+    for p in &doc.paragraphs {
+        for (s, e) in split_sentences(&doc.text[p.start..p.end]) {
+            sentences.push(Span::new(p.start + s, p.start + e));
+        }
+    }
     doc.sentences = sentences;
 }
 

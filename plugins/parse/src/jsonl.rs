@@ -132,7 +132,7 @@ pub fn parse(doc: &mut Document, text: &str, opts: &ParseOptions) -> Result<(), 
         if l.is_empty() {
             continue;
         }
-        if let Some(rule) = common::boilerplate_rule(&l).filter(|_| opts.clean) {
+        if let Some(rule) = opts.clean.then(|| common::boilerplate_rule(&l)).flatten() {
             doc.diagnostics.push(info(
                 rule,
                 format!(

@@ -55,6 +55,9 @@ pub struct ParseOptions {
     /// JSON Lines: remove page furniture lines and a leading dateline from
     /// the body (as for plain text); `false` keeps the body as given.
     pub clean: bool,
+    /// Segment paragraphs into sentences (`sentences`); `false` leaves them
+    /// out, for pipelines whose later stages do not read them.
+    pub sentences: bool,
 }
 
 impl Default for ParseOptions {
@@ -71,6 +74,7 @@ impl Default for ParseOptions {
             field_outlet: "source_domain".into(),
             field_language: "language".into(),
             clean: true,
+            sentences: true,
         }
     }
 }
@@ -101,6 +105,7 @@ impl ParseOptions {
             field_outlet: s("field_outlet", &d.field_outlet)?,
             field_language: s("field_language", &d.field_language)?,
             clean: options.bool("clean")?.unwrap_or(d.clean),
+            sentences: options.bool("sentences")?.unwrap_or(d.sentences),
         })
     }
 }
@@ -120,6 +125,7 @@ pub fn option_specs() -> Vec<OptionSpec> {
         OptionSpec::new("field_outlet", OptionType::String, d.field_outlet.as_str(), "JSON Lines: outlet field(s)."),
         OptionSpec::new("field_language", OptionType::String, d.field_language.as_str(), "JSON Lines: language field(s)."),
         OptionSpec::new("clean", OptionType::Boolean, d.clean, "JSON Lines: remove page furniture lines (Advertisement, Related: ...) and a leading dateline from the body; false keeps the body as given (for comparing with other tools on the same text)."),
+        OptionSpec::new("sentences", OptionType::Boolean, d.sentences, "Segment paragraphs into sentences (`sentences` spans). false leaves them out: for pipelines whose later stages do not read `sentences` (dedup alone, for example), it saves the segmentation; summary and quotes need them."),
     ]
 }
 
@@ -241,11 +247,14 @@ pub fn parse(mut doc: Document, opts: &ParseOptions) -> Result<Document, StageEr
             s
         }
     };
-    let text = text
-        .strip_prefix('\u{feff}')
-        .unwrap_or(&text)
-        .replace("\r\n", "\n")
-        .replace('\r', "\n");
+    let text = if text.starts_with('\u{feff}') || text.contains('\r') {
+        text.strip_prefix('\u{feff}')
+            .unwrap_or(&text)
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
+    } else {
+        text
+    };
     doc.raw = None;
     doc.raw_base64 = None;
 
@@ -262,6 +271,12 @@ pub fn parse(mut doc: Document, opts: &ParseOptions) -> Result<Document, StageEr
         _ => article::parse(&mut doc, &text),
     }
     doc.source.format = Some(format.to_string());
+    if !opts.sentences {
+        doc.sentences = Vec::new();
+    } else if format != "transcript" {
+        // (a transcript's sentences are its speech only: the format sets them)
+        common::set_sentences(&mut doc);
+    }
     if doc.language.is_none() && looks_english(&doc.text) {
         doc.language = Some("en".into());
     }
@@ -275,18 +290,16 @@ pub fn parse(mut doc: Document, opts: &ParseOptions) -> Result<Document, StageEr
     Ok(doc)
 }
 
-/// English when at least 30 words and a quarter of them are English stop words.
+/// English when at least 30 words and a quarter of them are English stop
+/// words, judged on the first 200 words (English prose runs at 40-50 %).
 fn looks_english(text: &str) -> bool {
-    let words = copydesk_text::words(text);
-    let sample = &words[..words.len().min(2000)];
-    if sample.len() < 30 {
-        return false;
+    const SAMPLE: usize = 200;
+    let (mut n, mut stop) = (0usize, 0usize);
+    for w in copydesk_text::Words::new(text).take(SAMPLE) {
+        n += 1;
+        stop += usize::from(copydesk_text::stopwords::is_stopword_any_case(w.text));
     }
-    let stop = sample
-        .iter()
-        .filter(|w| copydesk_text::stopwords::is_stopword(&copydesk_text::fold(w.text)))
-        .count();
-    stop * 4 >= sample.len()
+    n >= 30 && stop * 4 >= n
 }
 
 /// The `parse` document stage.
