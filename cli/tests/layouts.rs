@@ -116,7 +116,10 @@ fn a_large_flat_corpus_streams_in_parts() {
     assert_eq!(all[24]["record"], 26);
     assert!(all[0]["sentences"]
         .as_array()
-        .map_or(true, |s| s.is_empty()));
+        .into_iter()
+        .flatten()
+        .next()
+        .is_none());
     let dup = &all[20];
     assert_eq!(dup["duplicate_of"], "corpus@00001/r3", "{dup}");
     let sim = dup["similarity"].as_f64().unwrap();
