@@ -56,7 +56,7 @@ pub struct InputConfig {
 }
 
 /// Documents per bundle before a bundle is cut into parts.
-pub const DEFAULT_BATCH: usize = 10_000;
+pub const DEFAULT_BATCH: usize = 5_000;
 
 fn batch() -> usize {
     DEFAULT_BATCH

@@ -64,9 +64,10 @@ pub struct CorpusIndex {
     heads: HashMap<u64, u32>,
     /// Exact-text hash → first document with it.
     exact: HashMap<u128, u32>,
-    /// Exact verification: every document's sorted shingle hashes, one
-    /// after the other, and where each document's start (`None`: estimates).
-    shingles: Option<(Vec<u32>, Vec<u64>)>,
+    /// Exact verification: every document's sorted shingle hashes (`None`:
+    /// estimates). One allocation a document, not one growing array, whose
+    /// doubling would hold two copies of every set at once.
+    shingles: Option<Vec<Box<[u32]>>>,
 }
 
 /// The shingle hashes the exact index keeps of a document: the high 32 bits
@@ -136,7 +137,7 @@ impl CorpusIndex {
         max_walk: usize,
     ) -> Self {
         let mut idx = CorpusIndex::new(num_perm, bands, rows, threshold, max_walk);
-        idx.shingles = Some((Vec::new(), vec![0]));
+        idx.shingles = Some(Vec::new());
         idx
     }
 
@@ -192,10 +193,7 @@ impl CorpusIndex {
         let mut best: Option<(usize, f64)> = None;
         for &d in &seen {
             let est = match &self.shingles {
-                Some((store, starts)) => {
-                    let d = d as usize;
-                    jaccard32(shingles, &store[starts[d] as usize..starts[d + 1] as usize])
-                }
+                Some(store) => jaccard32(shingles, &store[d as usize]),
                 None => minhash::estimate(sig, self.sig(d as usize)),
             };
             if est >= self.threshold && best.map_or(true, |(_, e)| est > e) {
@@ -220,10 +218,7 @@ impl CorpusIndex {
         assert!(d != NONE, "fewer than 2^32 - 1 documents");
         self.ids.push(id.to_string());
         match &mut self.shingles {
-            Some((store, starts)) => {
-                store.extend_from_slice(shingles);
-                starts.push(store.len() as u64);
-            }
+            Some(store) => store.push(shingles.into()),
             None => self.sigs.extend_from_slice(sig),
         }
         for b in 0..self.bands {
@@ -240,7 +235,7 @@ impl CorpusIndex {
             + self
                 .shingles
                 .as_ref()
-                .map_or(0, |(s, o)| s.capacity() * 4 + o.capacity() * 8)
+                .map_or(0, |s| s.capacity() * 16 + s.iter().map(|x| x.len() * 4 + 16).sum::<usize>())
             + self.next.capacity() * 4
             + self.ids.iter().map(|s| s.capacity() + 24).sum::<usize>()
             + self.heads.capacity() * 13
