@@ -106,10 +106,22 @@ impl Manifest {
 
     /// Records a finished bundle (after its outputs are in place).
     pub fn append(&mut self, record: &Record) -> Result<()> {
-        let mut line = serde_json::to_vec(record).expect("records serialise");
-        line.push(b'\n');
+        self.append_all(std::slice::from_ref(record))
+    }
+
+    /// Appends records with one flush (group commit: their files were made
+    /// durable first).
+    pub fn append_all(&mut self, records: &[Record]) -> Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let mut lines = Vec::new();
+        for r in records {
+            serde_json::to_writer(&mut lines, r).expect("records serialise");
+            lines.push(b'\n');
+        }
         self.file
-            .write_all(&line)
+            .write_all(&lines)
             .and_then(|_| self.file.sync_data())
             .map_err(|e| HostError::io(&self.path, e))
     }

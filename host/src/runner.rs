@@ -32,7 +32,8 @@ use crate::input::{
 use crate::lock::OutputLock;
 use crate::manifest::{remove_stale_temporaries, Fnv, Manifest, Record};
 use crate::output::{
-    bundle_dir_name, bundle_json, documents_jsonl, errors_jsonl, write_atomic, ErrorRecord,
+    bundle_dir_name, bundle_json, documents_jsonl, errors_jsonl, sync_filesystem, write_atomic,
+    write_renamed, ErrorRecord,
 };
 use crate::pipeline::{ActiveStage, Plan};
 use crate::{html, report};
@@ -489,6 +490,10 @@ async fn drive(
     // run finished, written or not (the index).
     let mut records = Vec::new();
     let mut entries = Vec::new();
+    // Bundles written but not yet known to be on disk: recorded in the
+    // manifest together, after one flush of the file system.
+    let mut unsynced: Vec<Record> = Vec::new();
+    let mut last_sync = Instant::now();
     while let Some((handle, permit)) = rx.recv().await {
         let outcome = handle
             .await
@@ -527,10 +532,11 @@ async fn drive(
                     let formats = options.formats.clone();
                     let id = bundle.id.clone();
                     let shown = dir.display().to_string();
-                    let result =
-                        tokio::task::spawn_blocking(move || write_bundle(&dir, &bundle, &formats))
-                            .await
-                            .unwrap_or_else(|e| Err(HostError::Other(e.to_string())));
+                    let result = tokio::task::spawn_blocking(move || {
+                        write_bundle_files(&dir, &bundle, &formats, false)
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(HostError::Other(e.to_string())));
                     if let Err(e) = result {
                         errors.push(ErrorRecord {
                             bundle: id,
@@ -556,10 +562,8 @@ async fn drive(
                     entry,
                     errors,
                 };
-                if written {
-                    if let Some(m) = manifest.as_mut() {
-                        m.append(&record)?;
-                    }
+                if written && manifest.is_some() {
+                    unsynced.push(record.clone());
                 }
                 (record, written)
             }
@@ -579,15 +583,62 @@ async fn drive(
         if written {
             records.push(record);
         }
+        if unsynced.len() >= SYNC_GROUP || last_sync.elapsed() >= SYNC_EVERY {
+            commit(&options.output, &mut unsynced, manifest.as_deref_mut()).await?;
+            last_sync = Instant::now();
+        }
     }
+    commit(&options.output, &mut unsynced, manifest.as_deref_mut()).await?;
     producer
         .await
         .map_err(|e| HostError::Other(format!("the input task failed: {e}")))?;
     Ok((stats, records, entries))
 }
 
-/// Writes one bundle's files.
+/// Bundles written between two flushes of the output (group commit).
+const SYNC_GROUP: usize = 256;
+/// The longest a written bundle waits for its flush and manifest record.
+const SYNC_EVERY: Duration = Duration::from_secs(2);
+
+/// Group commit: flushes the output's file system once, then records the
+/// bundles written since the last flush in the manifest, so that `--resume`
+/// never skips a bundle whose files a power loss could have cut short.
+async fn commit(
+    output: &Path,
+    unsynced: &mut Vec<Record>,
+    manifest: Option<&mut Manifest>,
+) -> Result<()> {
+    let Some(manifest) = manifest else {
+        unsynced.clear();
+        return Ok(());
+    };
+    if unsynced.is_empty() {
+        return Ok(());
+    }
+    let dir = output.to_path_buf();
+    tokio::task::spawn_blocking(move || sync_filesystem(&dir))
+        .await
+        .map_err(|e| HostError::Other(format!("flushing the output failed: {e}")))??;
+    manifest.append_all(unsynced)?;
+    unsynced.clear();
+    Ok(())
+}
+
+/// Writes one bundle's files (atomically, each flushed to disk).
 pub fn write_bundle(dir: &Path, bundle: &Bundle, formats: &[Format]) -> Result<()> {
+    write_bundle_files(dir, bundle, formats, true)
+}
+
+/// Writes one bundle's files atomically; with `sync = false` they are not
+/// flushed one by one (the runner flushes a group with
+/// [`sync_filesystem`] before recording them).
+pub fn write_bundle_files(
+    dir: &Path,
+    bundle: &Bundle,
+    formats: &[Format],
+    sync: bool,
+) -> Result<()> {
+    let write_atomic = |path: &Path, bytes: &[u8]| write_renamed(path, bytes, sync);
     if formats.contains(&Format::Json) {
         write_atomic(&dir.join("documents.jsonl"), &documents_jsonl(bundle))?;
         write_atomic(&dir.join("bundle.json"), &bundle_json(bundle))?;

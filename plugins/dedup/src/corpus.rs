@@ -232,10 +232,9 @@ impl CorpusIndex {
     /// Approximate heap bytes held (signatures, ids, band tables).
     pub fn approx_bytes(&self) -> usize {
         self.sigs.capacity() * 4
-            + self
-                .shingles
-                .as_ref()
-                .map_or(0, |s| s.capacity() * 16 + s.iter().map(|x| x.len() * 4 + 16).sum::<usize>())
+            + self.shingles.as_ref().map_or(0, |s| {
+                s.capacity() * 16 + s.iter().map(|x| x.len() * 4 + 16).sum::<usize>()
+            })
             + self.next.capacity() * 4
             + self.ids.iter().map(|s| s.capacity() + 24).sum::<usize>()
             + self.heads.capacity() * 13
