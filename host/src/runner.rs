@@ -588,7 +588,7 @@ async fn drive(
             last_sync = Instant::now();
         }
     }
-    commit(&options.output, &mut unsynced, manifest.as_deref_mut()).await?;
+    commit(&options.output, &mut unsynced, manifest).await?;
     producer
         .await
         .map_err(|e| HostError::Other(format!("the input task failed: {e}")))?;
