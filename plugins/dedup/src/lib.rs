@@ -332,9 +332,17 @@ fn dedup_bundle_in(
             _ => vec![Vec::new(); looked.len()],
         };
         let mut via: Vec<Option<usize>> = vec![None; n];
-        for (&i, set) in looked.iter().zip(&stored) {
-            let h = sk.exact(i).expect("filtered above");
-            let Some(m) = index.lookup(sk.sig(i), h, set) else {
+        // Look-ups only read the index: they run in parallel (the host's
+        // thread budget), and are folded in input order below.
+        let pairs: Vec<(usize, &Vec<u32>)> = looked.iter().copied().zip(&stored).collect();
+        let found: Vec<Option<CorpusMatch>> = {
+            let index = &*index;
+            par::map(&pairs, par::threads(params.threads), |&(i, set)| {
+                index.lookup(sk.sig(i), sk.exact(i).expect("filtered above"), set)
+            })
+        };
+        for (&i, m) in looked.iter().zip(found) {
+            let Some(m) = m else {
                 continue;
             };
             let canon = dup_of[i].map_or(i, |(c, _)| c);
