@@ -208,6 +208,10 @@ pub fn strip_dateline(s: &str) -> usize {
     }
     let head_end = s.char_indices().nth(90).map_or(s.len(), |(i, _)| i);
     let head = &s[..head_end];
+    // Every separator holds `-`, `_` or the lead byte of `—`/`–` (0xE2).
+    if !head.bytes().any(|b| matches!(b, b'-' | b'_' | 0xE2)) {
+        return 0;
+    }
     let seps = ["--", "\u{2014}", "\u{2013}", " _ ", " - "];
     let Some((pos, sep)) = seps
         .iter()
@@ -253,7 +257,43 @@ pub fn strip_dateline(s: &str) -> usize {
 
 /// True when the sentence carries a photo caption or credit mark.
 pub fn is_caption(s: &str) -> bool {
-    CAPTION_MARKS.iter().any(|m| s.contains(m))
+    contains_any(s, CAPTION_MARKS, &CAPTION_FIRST)
+}
+
+/// Which bytes start one of `pats` (a pattern that is empty starts everywhere).
+const fn first_bytes(pats: &[&str]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < pats.len() {
+        let b = pats[i].as_bytes();
+        if b.is_empty() {
+            let mut k = 0;
+            while k < 256 {
+                t[k] = true;
+                k += 1;
+            }
+        } else {
+            t[b[0] as usize] = true;
+        }
+        i += 1;
+    }
+    t
+}
+
+static CAPTION_FIRST: [bool; 256] = first_bytes(CAPTION_MARKS);
+static BOILER_ANY_FIRST: [bool; 256] = first_bytes(BOILER_ANY);
+
+/// `pats.iter().any(|p| s.contains(p))` in one pass over `s`: a pattern is
+/// tried only where `s` has one of their first bytes (`first`, from
+/// [`first_bytes`]). Every sentence goes through these tests, and a
+/// separate substring search per pattern was most of the stage's time.
+fn contains_any(s: &str, pats: &[&str], first: &[bool; 256]) -> bool {
+    if pats.iter().any(|p| p.is_empty()) {
+        return true;
+    }
+    let h = s.as_bytes();
+    (0..h.len())
+        .any(|i| first[h[i] as usize] && pats.iter().any(|p| h[i..].starts_with(p.as_bytes())))
 }
 
 fn first_word_lower(s: &str) -> String {
@@ -268,10 +308,12 @@ fn first_word_lower(s: &str) -> String {
 /// whitespace word count.
 pub fn check(s: &str, words: usize, min_words: usize, max_words: usize) -> Result<(), Reject> {
     let t = s.trim();
-    if BOILER_START.iter().any(|b| t.starts_with(b)) || BOILER_ANY.iter().any(|b| t.contains(b)) {
+    if BOILER_START.iter().any(|b| t.starts_with(b))
+        || contains_any(t, BOILER_ANY, &BOILER_ANY_FIRST)
+    {
         return Err(Reject::Boilerplate);
     }
-    if CAPTION_MARKS.iter().any(|m| t.contains(m)) {
+    if is_caption(t) {
         return Err(Reject::Caption);
     }
     let trimmed_end = t.trim_end_matches(['"', '\'', ')', '\u{201D}', '\u{2019}', ' ']);
@@ -382,6 +424,33 @@ mod tests {
         assert_eq!(ok(s), Ok(()));
         let s = "\u{201C}You can be mad at us, but what we are trying to do is help Syrians,\u{201D} she told them.";
         assert_eq!(ok(s), Err(Reject::Dangling));
+    }
+
+    #[test]
+    fn contains_any_is_any_contains() {
+        let hays = [
+            "",
+            "Kerry spoke. /AP",
+            "Photo by Jane Doe",
+            "see www.example.com",
+            "mail me @home",
+            "no marks here at all",
+            "ugc_banner and main img",
+            "caf\u{e9} /Reuters",
+            "(AP Photo/Evan Vucci)",
+        ];
+        for h in hays {
+            assert_eq!(
+                is_caption(h),
+                CAPTION_MARKS.iter().any(|m| h.contains(m)),
+                "{h:?}"
+            );
+            assert_eq!(
+                contains_any(h, BOILER_ANY, &BOILER_ANY_FIRST),
+                BOILER_ANY.iter().any(|m| h.contains(m)),
+                "{h:?}"
+            );
+        }
     }
 
     #[test]
