@@ -727,10 +727,13 @@ pub fn apply_bundle_patch(
     // Check everything before changing anything.
     for f in &patch.fields {
         if let BundleField::Duplicates(clusters) = f {
-            // Members may be documents the stage removes, never unknown ones.
+            // Members may be documents the stage removes, never unknown ones
+            // (a set of the ids, not a scan of the bundle per member).
+            let ids: std::collections::HashSet<&str> =
+                bundle.documents.iter().map(|d| d.id.as_str()).collect();
             for (i, c) in clusters.iter().enumerate() {
                 for m in &c.members {
-                    if bundle.document(&m.doc).is_none() {
+                    if !ids.contains(m.doc.as_str()) {
                         return Err(format!(
                             "duplicates[{i}] names document `{}`, which is not in the bundle",
                             m.doc
