@@ -436,6 +436,10 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
     let mut grp_sum: Vec<f64> = Vec::new();
     let mut grp_touched: Vec<u32> = Vec::new();
     let mut group_no = 0u32;
+    // the concept of every bigram of every sentence, as found here, so that
+    // candidates need not look their bigrams up again: per document, the ids
+    // in sentence order and where each sentence's start
+    let mut sent_concepts: Vec<(Vec<u32>, Vec<usize>)> = vec![(Vec::new(), Vec::new()); docs.len()];
     while group_start < by_outlet.len() {
         let mut group_end = group_start;
         while group_end < by_outlet.len() && by_outlet[group_end].0 == by_outlet[group_start].0 {
@@ -446,10 +450,13 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
         for &(_, k) in &by_outlet[group_start..group_end] {
             let stamp = k as u32 + 1;
             let mut in_doc: Vec<u32> = Vec::new();
+            let (ids, starts) = &mut sent_concepts[k];
             for (pos, toks) in docs[k].tokens.iter().enumerate() {
+                starts.push(ids.len());
                 for bg in bigrams(toks, &stop) {
                     let next = weight.len() as u32;
                     let c = *concept_id.entry(bg).or_insert(next);
+                    ids.push(c);
                     if c == next {
                         weight.push(0.0);
                         support.push(0);
@@ -587,8 +594,9 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
     let mut seen_text: HashMap<String, ()> = HashMap::new();
     let mut rejected = 0usize;
     let mut too_long_for_budget = 0usize;
-    for ds in &docs {
+    for (k, ds) in docs.iter().enumerate() {
         let d = &bundle.documents[ds.doc];
+        let (ids, starts) = &sent_concepts[k];
         // a paragraph holding a caption or credit is a caption block: none of its sentences is used
         let in_caption_para = caption_block_sentences(d, &ds.spans);
         for (pos, span) in ds.spans.iter().enumerate() {
@@ -623,8 +631,17 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
             } else {
                 vocab.tokens(s)
             };
-            let mut concepts: Vec<u32> = bigrams(&toks, &stop)
-                .filter_map(|bg| concept_id.get(&bg).copied())
+            let bigram_concepts: Vec<u32> = if skip == 0 {
+                // the very tokens step 3 went through: their concepts are known
+                let end = starts.get(pos + 1).copied().unwrap_or(ids.len());
+                ids[starts[pos]..end].to_vec()
+            } else {
+                bigrams(&toks, &stop)
+                    .filter_map(|bg| concept_id.get(&bg).copied())
+                    .collect()
+            };
+            let mut concepts: Vec<u32> = bigram_concepts
+                .into_iter()
                 .filter(|&c| weight[c as usize] > 0.0)
                 .chain(toks.iter().filter_map(|t| focus_concept.get(t).copied()))
                 .collect();
