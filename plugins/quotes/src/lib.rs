@@ -542,7 +542,8 @@ pub const MAX_GROUP_POSTINGS: usize = 512;
 /// the larger of the required share and the share any group within the
 /// threshold must have (`n - len * (2 - 2t)/(2 - t)`, less one for
 /// rounding). The share of each candidate is then counted exactly, and
-/// lengths that cannot reach the threshold are skipped before the LCS. A
+/// candidates whose lengths or shared tokens (an upper bound of the LCS)
+/// cannot reach the threshold are skipped before the LCS. A
 /// (non-empty) key seen before goes straight to the group the same key went
 /// to (the answer cannot change: later groups come after it).
 ///
@@ -555,8 +556,8 @@ pub const MAX_GROUP_POSTINGS: usize = 512;
 /// common may start a group of its own instead of joining one.
 pub fn group_keys(keys: &[Vec<String>], threshold: f64) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    // the first key of each group: its distinct word ids (sorted) and its length
-    let mut firsts: Vec<(Vec<u32>, usize)> = Vec::new();
+    // the first key of each group: (word id, count) sorted by id, and its length
+    let mut firsts: Vec<(Vec<(u32, u32)>, usize)> = Vec::new();
     let mut word_id: HashMap<&str, u32> = HashMap::new();
     let mut postings: Vec<Vec<u32>> = Vec::new();
     let mut same_key: HashMap<&[String], usize> = HashMap::new();
@@ -568,9 +569,16 @@ pub fn group_keys(keys: &[Vec<String>], threshold: f64) -> Vec<Vec<usize>> {
             groups[g].push(i);
             continue;
         }
-        let mut distinct: Vec<&str> = key.iter().map(String::as_str).collect();
-        distinct.sort_unstable();
-        distinct.dedup();
+        let mut sorted: Vec<&str> = key.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        // distinct words with their counts
+        let mut distinct: Vec<(&str, u32)> = Vec::new();
+        for w in sorted {
+            match distinct.last_mut() {
+                Some((l, c)) if *l == w => *c += 1,
+                _ => distinct.push((w, 1)),
+            }
+        }
         let n = distinct.len();
         let need = (((n as f64) * threshold * 0.5).floor() as usize).max(1);
         // any group within the threshold shares at least this many words
@@ -587,7 +595,7 @@ pub fn group_keys(keys: &[Vec<String>], threshold: f64) -> Vec<Vec<usize>> {
             // probe the n - r + 1 words with the shortest posting lists
             let mut probe: Vec<(usize, u32)> = distinct
                 .iter()
-                .filter_map(|w| word_id.get(w).map(|&id| (postings[id as usize].len(), id)))
+                .filter_map(|(w, _)| word_id.get(w).map(|&id| (postings[id as usize].len(), id)))
                 .collect();
             probe.sort_unstable();
             // words no group has count as empty lists, which come first
@@ -605,9 +613,9 @@ pub fn group_keys(keys: &[Vec<String>], threshold: f64) -> Vec<Vec<usize>> {
                 }
             }
             touched.sort_unstable();
-            let mut ids: Vec<u32> = distinct
+            let mut ids: Vec<(u32, u32)> = distinct
                 .iter()
-                .filter_map(|w| word_id.get(w).copied())
+                .filter_map(|&(w, c)| word_id.get(w).map(|&id| (id, c)))
                 .collect();
             ids.sort_unstable();
             for &g in &touched {
@@ -620,9 +628,15 @@ pub fn group_keys(keys: &[Vec<String>], threshold: f64) -> Vec<Vec<usize>> {
                 if threshold > 0.0 && (2 * a.min(b)) as f64 / ((a + b) as f64) < threshold {
                     continue;
                 }
-                if intersection(&ids, first_ids) >= need
-                    && similarity(&keys[groups[g as usize][0]], key) >= threshold
+                // shared distinct words (at least `r`, see above), and the
+                // shared tokens bound the LCS: 2 * shared / (a + b) >= sim
+                let (words, tokens) = intersection(&ids, first_ids);
+                if words < r
+                    || threshold > 0.0 && (2 * tokens) as f64 / ((a + b) as f64) < threshold
                 {
+                    continue;
+                }
+                if similarity(&keys[groups[g as usize][0]], key) >= threshold {
                     found = Some(g as usize);
                 }
             }
@@ -636,14 +650,14 @@ pub fn group_keys(keys: &[Vec<String>], threshold: f64) -> Vec<Vec<usize>> {
             None => {
                 let g = groups.len();
                 let mut ids = Vec::with_capacity(n);
-                for w in distinct {
+                for (w, c) in distinct {
                     let next = postings.len() as u32;
                     let id = *word_id.entry(w).or_insert(next);
                     if id == next {
                         postings.push(Vec::new());
                     }
                     postings[id as usize].push(g as u32);
-                    ids.push(id);
+                    ids.push((id, c));
                 }
                 ids.sort_unstable();
                 firsts.push((ids, key.len()));
@@ -657,21 +671,23 @@ pub fn group_keys(keys: &[Vec<String>], threshold: f64) -> Vec<Vec<usize>> {
     groups
 }
 
-/// Number of values in both sorted, duplicate-free lists.
-fn intersection(a: &[u32], b: &[u32]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
+/// Of two lists of (word, count) sorted by word: the number of words in
+/// both, and of tokens in both (the sum of the smaller counts).
+fn intersection(a: &[(u32, u32)], b: &[(u32, u32)]) -> (usize, usize) {
+    let (mut i, mut j, mut words, mut tokens) = (0, 0, 0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
+        match a[i].0.cmp(&b[j].0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                n += 1;
+                words += 1;
+                tokens += a[i].1.min(b[j].1) as usize;
                 i += 1;
                 j += 1;
             }
         }
     }
-    n
+    (words, tokens)
 }
 
 fn round3(x: f64) -> f64 {
