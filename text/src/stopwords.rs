@@ -148,5 +148,9 @@ const WORDS: &[&str] = &[
 
 /// True for an English function word (`word` must be lower case).
 pub fn is_stopword(word: &str) -> bool {
-    WORDS.contains(&word)
+    // a set built once: every token of every document is looked up
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| WORDS.iter().copied().collect())
+        .contains(word)
 }

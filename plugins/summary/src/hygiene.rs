@@ -190,7 +190,7 @@ const VERBS: &[&str] = &[
 /// `NEW YORK, Sept. 30 (UPI) --` or `WASHINGTON (AP) _`; 0 when there is none.
 pub fn strip_dateline(s: &str) -> usize {
     // `EghtesadOnline: U.S. Secretary of State ...`: a one-word source label
-    if let Some(p) = s.find(": ") {
+    if let Some(p) = s.as_bytes().windows(2).position(|w| w == b": ") {
         let label = &s[..p];
         let rest = &s[p + 2..];
         if p <= 30
@@ -292,8 +292,36 @@ fn contains_any(s: &str, pats: &[&str], first: &[bool; 256]) -> bool {
         return true;
     }
     let h = s.as_bytes();
-    (0..h.len())
-        .any(|i| first[h[i] as usize] && pats.iter().any(|p| h[i..].starts_with(p.as_bytes())))
+    (0..h.len()).any(|i| {
+        first[h[i] as usize]
+            && pats.iter().any(|p| {
+                let p = p.as_bytes();
+                p[0] == h[i] && h[i..].starts_with(p)
+            })
+    })
+}
+
+/// `s.matches(pair).count()` for the pattern of two `b` bytes: matches
+/// counted left to right without overlap, in one pass.
+fn pairs(s: &str, b: u8) -> usize {
+    let h = s.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i + 1 < h.len() {
+        if h[i] == b && h[i + 1] == b {
+            n += 1;
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    n
+}
+
+/// [`VERBS`] as a set, built once (`check` looks up most words of every sentence).
+fn verbs() -> &'static std::collections::HashSet<&'static str> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| VERBS.iter().copied().collect())
 }
 
 fn first_word_lower(s: &str) -> String {
@@ -344,30 +372,45 @@ pub fn check(s: &str, words: usize, min_words: usize, max_words: usize) -> Resul
         return Err(Reject::Dangling);
     }
     // shouting capitals (headlines, kickers)
-    let alpha: Vec<&str> = t
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .collect();
-    let caps = alpha
-        .iter()
-        .filter(|w| {
-            w.chars().filter(|c| c.is_alphabetic()).count() > 1
-                && w.chars()
-                    .filter(|c| c.is_alphabetic())
-                    .all(char::is_uppercase)
-        })
-        .count();
-    if caps * 2 > alpha.len() {
+    // (words with a letter; those of two or more letters, all capitals)
+    let (mut alpha, mut caps) = (0usize, 0usize);
+    for w in t.split_whitespace() {
+        let (mut letters, mut upper) = (0usize, true);
+        for c in w.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            upper &= c.is_uppercase();
+        }
+        if letters > 0 {
+            alpha += 1;
+            if letters > 1 && upper {
+                caps += 1;
+            }
+        }
+    }
+    if caps * 2 > alpha {
         return Err(Reject::Fragment);
     }
-    let verbish = t
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .any(|w| {
-            let lw = w.to_lowercase();
-            VERBS.contains(&lw.as_str())
-                || (lw.len() > 4 && (lw.ends_with("ed") || lw.ends_with("ing")))
-                || lw.ends_with("n't")
-        });
+    let mut verbish = false;
+    let mut ascii = String::new();
+    for w in t.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+        // lower case without an allocation per word when it is ASCII
+        let owned;
+        let lw: &str = if w.is_ascii() {
+            ascii.clear();
+            ascii.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+            &ascii
+        } else {
+            owned = w.to_lowercase();
+            &owned
+        };
+        if verbs().contains(lw)
+            || (lw.len() > 4 && (lw.ends_with("ed") || lw.ends_with("ing")))
+            || lw.ends_with("n't")
+        {
+            verbish = true;
+            break;
+        }
+    }
     if !verbish {
         return Err(Reject::Fragment);
     }
@@ -376,8 +419,8 @@ pub fn check(s: &str, words: usize, min_words: usize, max_words: usize) -> Resul
     let open = t.matches('\u{201C}').count();
     let close = t.matches('\u{201D}').count();
     // newswire `` and '' quotes
-    let ticks = t.matches("``").count();
-    let tails = t.matches("''").count();
+    let ticks = pairs(t, b'`');
+    let tails = pairs(t, b'\'');
     if straight % 2 == 1 || open != close || ticks != tails {
         return Err(Reject::BrokenQuote);
     }
@@ -424,6 +467,23 @@ mod tests {
         assert_eq!(ok(s), Ok(()));
         let s = "\u{201C}You can be mad at us, but what we are trying to do is help Syrians,\u{201D} she told them.";
         assert_eq!(ok(s), Err(Reject::Dangling));
+    }
+
+    #[test]
+    fn pairs_count_like_matches() {
+        for t in [
+            "",
+            "`",
+            "``",
+            "```",
+            "````",
+            "a``b''c",
+            "''''' x ''",
+            "caf\u{e9}``",
+        ] {
+            assert_eq!(pairs(t, b'`'), t.matches("``").count(), "{t:?}");
+            assert_eq!(pairs(t, b'\''), t.matches("''").count(), "{t:?}");
+        }
     }
 
     #[test]
