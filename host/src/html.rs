@@ -15,11 +15,11 @@
 //! that do not fit the text (out of range, off a character boundary, empty)
 //! get no mark and the links to them are left out.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 
-use crate::report::{date, excerpt, headline, outlet};
-use copydesk_core::{Bundle, Document};
+use crate::report::{date, doc_index, excerpt, headline, outlet};
+use copydesk_core::{Bundle, Document, Turn};
 use serde::{Deserialize, Serialize};
 
 /// What `index.html` shows of one bundle.
@@ -212,9 +212,10 @@ fn fits(text: &str, start: usize, end: usize) -> bool {
 /// Every mark of the bundle, per document (same order as `bundle.documents`).
 fn collect_marks(bundle: &Bundle) -> Vec<Vec<Mark>> {
     let mut marks: Vec<Vec<Mark>> = vec![Vec::new(); bundle.documents.len()];
+    let index = doc_index(bundle);
     let mut add =
         |doc: &str, start: usize, end: usize, kind: MarkKind, id: String, title: String| {
-            if let Some(i) = bundle.documents.iter().position(|d| d.id == doc) {
+            if let Some(&i) = index.get(doc) {
                 if fits(&bundle.documents[i].text, start, end) {
                     marks[i].push(Mark {
                         start,
@@ -335,36 +336,66 @@ fn blocks(doc: &Document) -> Vec<(usize, usize)> {
     out
 }
 
-/// Renders a document's text as paragraphs with its marks.
+/// Renders a document's text as paragraphs with its marks (sorted as
+/// [`collect_marks`] sorts them: by start).
+///
+/// One sweep over the text: the blocks come in order, each takes the mark
+/// boundaries inside it from one sorted list, and the marks covering the
+/// current piece are kept in a set (in mark order) that marks enter at
+/// their start and leave at their end. So the work is the size of the
+/// output, not blocks × marks.
 fn render_text(doc: &Document, marks: &[Mark]) -> String {
     let text = &doc.text;
     let mut out = String::new();
     let mut opened = vec![false; marks.len()];
+    // Every mark boundary, sorted, and the marks by end.
+    let mut bounds: Vec<usize> = marks.iter().flat_map(|m| [m.start, m.end]).collect();
+    bounds.sort_unstable();
+    bounds.dedup();
+    let mut by_end: Vec<usize> = (0..marks.len()).collect();
+    by_end.sort_by_key(|&i| marks[i].end);
+    let (mut next_bound, mut next_start, mut next_end) = (0, 0, 0);
+    // Marks covering the current piece, in mark order.
+    let mut active: BTreeSet<usize> = BTreeSet::new();
+    // The first turn starting at each offset.
+    let mut turn_at: HashMap<usize, &Turn> = HashMap::new();
+    for t in &doc.turns {
+        turn_at.entry(t.span.start).or_insert(t);
+    }
     for (bs, be) in blocks(doc) {
         let block = &text[bs..be];
         let ts = bs + (block.len() - block.trim_start().len());
         let te = bs + block.trim_end().len();
-        // Cut points inside the block.
-        let mut cuts: BTreeSet<usize> = BTreeSet::new();
-        cuts.insert(bs);
-        cuts.insert(be);
-        for m in marks {
-            for c in [m.start, m.end] {
-                if c > bs && c < be {
-                    cuts.insert(c);
-                }
-            }
+        // Cut points: the block's ends and the mark boundaries inside it.
+        let mut cuts: Vec<usize> = vec![bs];
+        while next_bound < bounds.len() && bounds[next_bound] <= bs {
+            next_bound += 1;
         }
+        while next_bound < bounds.len() && bounds[next_bound] < be {
+            cuts.push(bounds[next_bound]);
+            next_bound += 1;
+        }
+        cuts.push(be);
         let mut body = String::new();
-        let cuts: Vec<usize> = cuts.into_iter().collect();
         for w in cuts.windows(2) {
             let (a, b) = (w[0], w[1]);
             // The visible part of the piece: blocks are trimmed.
             let (va, vb) = (a.max(ts), b.min(te));
             let visible = if va < vb { &text[va..vb] } else { "" };
-            let active: Vec<usize> = (0..marks.len())
-                .filter(|&i| marks[i].start <= a && marks[i].end >= b)
-                .collect();
+            // No boundary lies inside the piece, so a mark covers all of it
+            // (start <= a, end >= b) exactly when it has started by `a` and
+            // not ended by `a`.
+            while next_start < marks.len() && marks[next_start].start <= a {
+                active.insert(next_start);
+                next_start += 1;
+            }
+            while next_end < by_end.len() && marks[by_end[next_end]].end <= a {
+                active.remove(&by_end[next_end]);
+                next_end += 1;
+            }
+            debug_assert!(active
+                .iter()
+                .all(|&i| marks[i].start <= a && marks[i].end >= b));
             let needs_id = active.iter().any(|&i| !opened[i]);
             if visible.is_empty() && !needs_id {
                 continue;
@@ -393,7 +424,7 @@ fn render_text(doc: &Document, marks: &[Mark]) -> String {
             continue;
         }
         out.push_str("<p>");
-        if let Some(t) = doc.turns.iter().find(|t| t.span.start == bs) {
+        if let Some(t) = turn_at.get(&bs) {
             let mut label = String::new();
             if let Some(ts) = &t.timestamp {
                 let _ = write!(label, "[{}] ", escape(ts));
@@ -436,13 +467,8 @@ fn render_diff(diff: &str) -> String {
 pub fn render_bundle(bundle: &Bundle) -> String {
     let marks = collect_marks(bundle);
     let anchors = anchors(&marks);
-    let number = |doc: &str| {
-        bundle
-            .documents
-            .iter()
-            .position(|d| d.id == doc)
-            .map(|i| i + 1)
-    };
+    let index = doc_index(bundle);
+    let number = |doc: &str| index.get(doc).map(|i| i + 1);
     // `[n]` linking to an anchor when it exists, to the document otherwise.
     let cite = |n: Option<usize>, anchor: &str| -> String {
         match n {
@@ -552,15 +578,19 @@ pub fn render_bundle(bundle: &Bundle) -> String {
             let qn = q + 1;
             // Outlets, each with links to its occurrences.
             let mut carried: Vec<(String, Vec<String>)> = Vec::new();
+            let mut slot: HashMap<String, usize> = HashMap::new();
             for (j, o) in quote.occurrences.iter().enumerate() {
-                let label = bundle
-                    .document(&o.doc)
-                    .map(outlet)
+                let label = index
+                    .get(o.doc.as_str())
+                    .map(|&i| outlet(&bundle.documents[i]))
                     .unwrap_or_else(|| o.doc.clone());
                 let link = cite(number(&o.doc), &format!("q{qn}-{}", j + 1));
-                match carried.iter_mut().find(|(l, _)| *l == label) {
-                    Some((_, links)) => links.push(link),
-                    None => carried.push((label, vec![link])),
+                match slot.get(&label) {
+                    Some(&k) => carried[k].1.push(link),
+                    None => {
+                        slot.insert(label.clone(), carried.len());
+                        carried.push((label, vec![link]));
+                    }
                 }
             }
             let carried: Vec<String> = carried
@@ -797,6 +827,144 @@ mod tests {
     use copydesk_core::{
         Citation, DocKind, Quote, QuoteOccurrence, SharedPassage, Span, Summary, SummarySentence,
     };
+
+    /// The blocks × marks rendering the sweep replaced, for comparison.
+    fn old_render_text(doc: &Document, marks: &[Mark]) -> String {
+        let text = &doc.text;
+        let mut out = String::new();
+        let mut opened = vec![false; marks.len()];
+        for (bs, be) in blocks(doc) {
+            let block = &text[bs..be];
+            let ts = bs + (block.len() - block.trim_start().len());
+            let te = bs + block.trim_end().len();
+            // Cut points inside the block.
+            let mut cuts: BTreeSet<usize> = BTreeSet::new();
+            cuts.insert(bs);
+            cuts.insert(be);
+            for m in marks {
+                for c in [m.start, m.end] {
+                    if c > bs && c < be {
+                        cuts.insert(c);
+                    }
+                }
+            }
+            let mut body = String::new();
+            let cuts: Vec<usize> = cuts.into_iter().collect();
+            for w in cuts.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                // The visible part of the piece: blocks are trimmed.
+                let (va, vb) = (a.max(ts), b.min(te));
+                let visible = if va < vb { &text[va..vb] } else { "" };
+                let active: Vec<usize> = (0..marks.len())
+                    .filter(|&i| marks[i].start <= a && marks[i].end >= b)
+                    .collect();
+                let needs_id = active.iter().any(|&i| !opened[i]);
+                if visible.is_empty() && !needs_id {
+                    continue;
+                }
+                for &i in &active {
+                    let m = &marks[i];
+                    if opened[i] {
+                        let _ = write!(body, "<mark class=\"{}\">", m.kind.class());
+                    } else {
+                        opened[i] = true;
+                        let _ = write!(
+                            body,
+                            "<mark class=\"{}\" id=\"{}\" title=\"{}\">",
+                            m.kind.class(),
+                            m.id,
+                            escape(&m.title)
+                        );
+                    }
+                }
+                body.push_str(&escape(visible));
+                for _ in &active {
+                    body.push_str("</mark>");
+                }
+            }
+            if body.is_empty() {
+                continue;
+            }
+            out.push_str("<p>");
+            if let Some(t) = doc.turns.iter().find(|t| t.span.start == bs) {
+                let mut label = String::new();
+                if let Some(ts) = &t.timestamp {
+                    let _ = write!(label, "[{}] ", escape(ts));
+                }
+                label.push_str(&escape(&t.speaker));
+                let _ = write!(out, "<span class=\"label\">{label}:</span>");
+            }
+            out.push_str(&body);
+            out.push_str("</p>\n");
+        }
+        out
+    }
+
+    #[test]
+    fn the_sweep_renders_what_the_scan_of_every_mark_rendered() {
+        let mut x = 0x9E3779B97F4A7C15u64;
+        let mut next = move |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let kinds = [
+            MarkKind::Summary,
+            MarkKind::Shared,
+            MarkKind::Quote,
+            MarkKind::Source,
+        ];
+        for round in 0..200 {
+            // paragraphs with blank lines and stray spaces between them
+            let mut text = String::new();
+            let mut paragraphs = Vec::new();
+            for p in 0..1 + next(6) {
+                if p > 0 {
+                    text.push_str(["\n\n", "\n\n  ", " \n\n\n"][next(3)]);
+                }
+                let start = text.len();
+                for w in 0..1 + next(12) {
+                    if w > 0 {
+                        text.push(' ');
+                    }
+                    text.push_str(["Kerry", "said", "<b>", "é", "the", "war"][next(6)]);
+                }
+                paragraphs.push(Span::new(start, text.len()));
+            }
+            let mut d = doc("a", "T", &text);
+            if round % 3 != 0 {
+                d.paragraphs = paragraphs;
+            }
+            let mut marks = Vec::new();
+            for k in 0..next(10) {
+                let (a, b) = (next(text.len() + 1), next(text.len() + 1));
+                let (start, end) = (a.min(b), a.max(b));
+                if fits(&text, start, end) {
+                    marks.push(Mark {
+                        start,
+                        end,
+                        kind: kinds[next(4)],
+                        id: format!("m{k}"),
+                        title: format!("mark {k}"),
+                    });
+                }
+            }
+            marks.sort_by(|a, b| {
+                (a.start, std::cmp::Reverse(a.end), a.kind, &a.id).cmp(&(
+                    b.start,
+                    std::cmp::Reverse(b.end),
+                    b.kind,
+                    &b.id,
+                ))
+            });
+            assert_eq!(
+                render_text(&d, &marks),
+                old_render_text(&d, &marks),
+                "round {round}: {text:?} {marks:?}"
+            );
+        }
+    }
 
     fn doc(id: &str, title: &str, text: &str) -> Document {
         let mut d = Document::unparsed(id, "b", format!("{id}.txt"));

@@ -1,5 +1,6 @@
 //! `report.md`: the brief a reader opens.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use copydesk_core::{Bundle, DocKind, Document};
@@ -49,6 +50,17 @@ pub(crate) fn outlet(d: &Document) -> String {
 }
 
 /// The headline: the first non-blank title of a document that is not a transcript.
+/// Index of each document id in `bundle.documents` (the first, as a
+/// search from the front finds it): one map per report, so that every
+/// citation is looked up in constant time, not by a scan of the bundle.
+pub(crate) fn doc_index(bundle: &Bundle) -> HashMap<&str, usize> {
+    let mut m = HashMap::with_capacity(bundle.documents.len());
+    for (i, d) in bundle.documents.iter().enumerate() {
+        m.entry(d.id.as_str()).or_insert(i);
+    }
+    m
+}
+
 pub(crate) fn headline(bundle: &Bundle) -> Option<String> {
     bundle
         .documents
@@ -61,13 +73,8 @@ pub(crate) fn headline(bundle: &Bundle) -> Option<String> {
 /// Renders the report for one bundle.
 pub fn render(bundle: &Bundle) -> String {
     let mut out = String::new();
-    let number = |doc: &str| {
-        bundle
-            .documents
-            .iter()
-            .position(|d| d.id == doc)
-            .map(|i| i + 1)
-    };
+    let index = doc_index(bundle);
+    let number = |doc: &str| index.get(doc).map(|i| i + 1);
     let headline = headline(bundle).unwrap_or_else(|| bundle.id.clone());
     let _ = writeln!(out, "# {}\n", md(&headline));
     let _ = writeln!(
@@ -136,13 +143,14 @@ pub fn render(bundle: &Bundle) -> String {
         let _ = writeln!(out, "|---|---|---|---|---|");
         for q in &bundle.quotes {
             let mut carried: Vec<String> = Vec::new();
+            let mut seen: HashSet<String> = HashSet::new();
             for o in &q.occurrences {
-                let label = bundle
-                    .document(&o.doc)
-                    .map(outlet)
+                let label = index
+                    .get(o.doc.as_str())
+                    .map(|&i| outlet(&bundle.documents[i]))
                     .unwrap_or_else(|| o.doc.clone());
                 let label = format!("{} [{}]", label, number(&o.doc).unwrap_or(0));
-                if !carried.contains(&label) {
+                if seen.insert(label.clone()) {
                     carried.push(label);
                 }
             }

@@ -187,7 +187,20 @@ fn is_whole_sentence(text: &str, start: usize, end: usize) -> bool {
 /// Finds passages shared by at least two of `texts`.
 pub fn shared_passages<S: AsRef<str>>(texts: &[S], params: &PassageParams) -> Vec<Passage> {
     let k = params.seed.max(1);
+    // A passage needs two documents long enough to carry a seed: with fewer
+    // (one huge document, say) there is nothing to tokenize and sort.
+    if texts.len() < 2 {
+        return Vec::new();
+    }
     let docs: Vec<Vec<Tok>> = texts.iter().map(|t| tokenize(t.as_ref())).collect();
+    if docs
+        .iter()
+        .filter(|toks| toks.len() >= k.max(params.min_words))
+        .count()
+        < 2
+    {
+        return Vec::new();
+    }
 
     // Seeds.
     let mut entries: Vec<(u64, u32, u32)> = Vec::new();

@@ -27,6 +27,9 @@ use crate::dates::{find_date, parse_date};
 struct Unit {
     line: u64,
     text: String,
+    /// `boilerplate_rule(text)`, when `units` computed it for this very text
+    /// (not for a unit it joined lines into).
+    rule: Option<Option<&'static str>>,
 }
 
 fn ends_sentence(s: &str) -> bool {
@@ -66,7 +69,8 @@ fn units(text: &str) -> Vec<Unit> {
             continue;
         }
         let len = l.chars().count();
-        let furniture = common::boilerplate_rule(&l).is_some();
+        let rule = common::boilerplate_rule(&l);
+        let furniture = rule.is_some();
         let starts_lower = l.chars().next().is_some_and(|c| c.is_lowercase());
         let (prev_len, prev_furniture, prev_ends) = prev;
         let join = !prev_blank
@@ -80,8 +84,13 @@ fn units(text: &str) -> Vec<Unit> {
             let u = out.last_mut().expect("checked");
             u.text.push(' ');
             u.text.push_str(&l);
+            u.rule = None;
         } else {
-            out.push(Unit { line, text: l });
+            out.push(Unit {
+                line,
+                text: l,
+                rule: Some(rule),
+            });
         }
         prev_blank = false;
     }
@@ -149,7 +158,11 @@ pub fn parse(doc: &mut Document, text: &str) {
     // 1. Boilerplate and duplicate lines.
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, u) in units.iter().enumerate() {
-        if let Some(rule) = common::boilerplate_rule(&u.text) {
+        let rule = match u.rule {
+            Some(r) => r,
+            None => common::boilerplate_rule(&u.text),
+        };
+        if let Some(rule) = rule {
             removed[i] = true;
             if rule == "boilerplate:credit" {
                 credit_outlet = credit_outlet.or_else(|| common::credit_outlet(&u.text));
@@ -295,13 +308,19 @@ pub fn parse(doc: &mut Document, text: &str) {
         doc.title = Some(units[ti].text.clone());
         // A repeat of the headline was removed as a duplicate: say so precisely.
         let key = copydesk_text::normalize(&units[ti].text);
+        // The first duplicate diagnostic of each line (one map, not a scan
+        // of every diagnostic for every repeat of the headline).
+        let mut dup_at: HashMap<u64, usize> = HashMap::new();
+        for (k, d) in doc.diagnostics.iter().enumerate() {
+            if let Some(line) = d.line {
+                if d.code.starts_with("boilerplate:duplicate") {
+                    dup_at.entry(line).or_insert(k);
+                }
+            }
+        }
         for (j, u) in units.iter().enumerate() {
             if j != ti && removed[j] && copydesk_text::normalize(&u.text) == key {
-                if let Some(d) = doc
-                    .diagnostics
-                    .iter_mut()
-                    .find(|d| d.line == Some(u.line) && d.code.starts_with("boilerplate:duplicate"))
-                {
+                if let Some(d) = dup_at.get(&u.line).map(|&k| &mut doc.diagnostics[k]) {
                     d.code = "boilerplate:duplicate-headline".into();
                     d.message = format!(
                         "removed a repeat of the headline: {}",

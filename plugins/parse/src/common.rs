@@ -422,6 +422,10 @@ pub fn is_caption(line: &str) -> bool {
     // The last credit-like phrase.
     let tail_start = t.char_indices().rev().nth(80).map_or(0, |x| x.0);
     let tail = &t[tail_start..];
+    // Every marker below holds one of these words: without them, none can match.
+    let any_marker = ["Photo", "Image", "Picture", "Credit:", "Illustration"]
+        .iter()
+        .any(|k| tail.contains(k));
     for marker in [
         "Photograph:",
         "Photograph by",
@@ -441,7 +445,10 @@ pub fn is_caption(line: &str) -> bool {
         "Illustration by",
         "Picture by",
         "Photographer:",
-    ] {
+    ]
+    .into_iter()
+    .filter(|_| any_marker)
+    {
         if let Some(i) = tail.rfind(marker) {
             let rest = &tail[i + marker.len()..];
             // The credit runs to the end of the line and is short.

@@ -22,10 +22,14 @@
 //!    start in the quote it may be skipped for −3 (unmarked elision, which
 //!    makes the quote `altered`).
 //!
-//! The cost per quote is the sum of the posting lists of its content words
-//! plus `O(windows × quote × window)` for the alignment: linear in the
+//! The cost per quote is the sum of the posting lists of its (at most
+//! twelve) anchor words plus `O(windows × quote × window)` for the
+//! alignment, a window being a few times the quote's length: linear in the
 //! number of places its words occur, never `quote × transcript` (see
-//! `examples/bench_align.rs`).
+//! `examples/bench_align.rs`). The quote × window part is quadratic in the
+//! quote's length, so a quote of more than [`MAX_QUOTE_TOKENS`] tokens (a
+//! run-away quote mark that swallowed a whole long paragraph, not a quote
+//! anyone checks word by word) is not aligned: [`align`] returns `None`.
 
 use std::collections::HashMap;
 
@@ -366,13 +370,17 @@ pub struct Alignment {
     pub content_matched: usize,
 }
 
+/// Longest quote (in tokens) that [`align`] aligns: its windows hold
+/// `quote × (2.5 quote + 96)` cells, about 35 MB at this length.
+pub const MAX_QUOTE_TOKENS: usize = 1000;
+
 const BUCKET: i64 = 16;
 const MAX_WINDOWS: usize = 3;
 const MAX_ANCHORS: usize = 12;
 
 /// Aligns quote tokens `q` in `src`; `None` when no window has any anchor.
 pub fn align(q: &[Tok], src: &SourceIndex) -> Option<Alignment> {
-    if q.is_empty() || src.toks.is_empty() {
+    if q.is_empty() || src.toks.is_empty() || q.len() > MAX_QUOTE_TOKENS {
         return None;
     }
     let m = q.len() as i64;
@@ -779,6 +787,21 @@ mod tests {
         assert_eq!(t[8].key, "3");
         assert!(t[10].optional && t[11].optional);
         assert_eq!(toks("three")[0].key, "3");
+    }
+
+    #[test]
+    fn quotes_over_the_cap_are_not_aligned() {
+        let words: Vec<String> = (0..MAX_QUOTE_TOKENS + 1)
+            .map(|i| format!("word{i}"))
+            .collect();
+        let text = words.join(" ");
+        let src = SourceIndex::new(toks(&text));
+        let q = toks(&text);
+        assert_eq!(q.len(), MAX_QUOTE_TOKENS + 1);
+        assert!(align(&q, &src).is_none());
+        // at the cap it is aligned as before
+        let q = toks(&words[..MAX_QUOTE_TOKENS].join(" "));
+        assert!(align(&q, &src).is_some_and(|a| a.ratio > 0.99));
     }
 
     #[test]

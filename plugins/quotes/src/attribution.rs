@@ -606,6 +606,9 @@ pub fn sole_person(text: &str) -> Option<String> {
     let toks = tokens(text);
     let words: Vec<&Tok> = toks.iter().filter(|t| t.word).collect();
     let mut found: Vec<String> = Vec::new();
+    // the surnames of `found`, so that each name is checked in constant time
+    let mut found_surnames: std::collections::HashSet<Option<String>> =
+        std::collections::HashSet::new();
     let mut k = 0;
     while k < words.len() {
         if is_cap(words[k]) || is_title(words[k]) {
@@ -624,7 +627,8 @@ pub fn sole_person(text: &str) -> Option<String> {
                 let has_title = words[k..e].iter().any(|t| is_title(t));
                 if n.split_whitespace().count() >= 2 || has_title {
                     let s = surname(&n);
-                    if !found.iter().any(|f| surname(f) == s) {
+                    if !found_surnames.contains(&s) {
+                        found_surnames.insert(surname(&phrase));
                         found.push(phrase);
                     }
                 }

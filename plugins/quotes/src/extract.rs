@@ -123,6 +123,7 @@ pub fn extract(text: &str, paragraphs: &[Span]) -> (Vec<Extracted>, Vec<MarkWarn
             .map(|(i, c)| (i + para.start, c))
             .collect();
         let first_non_space = chars.iter().position(|&(_, c)| !c.is_whitespace());
+        let mut single_close = SingleClose::default();
         let mut state: Option<Open> = None;
         let mut k = 0;
         // A quote continued from the previous paragraph resumes after this
@@ -194,7 +195,7 @@ pub fn extract(text: &str, paragraphs: &[Span]) -> (Vec<Extracted>, Vec<MarkWarn
                     let elision = ELISIONS.contains(&word.to_lowercase().as_str())
                         && after.map_or(true, |a| !a.is_alphanumeric());
                     if !elision {
-                        if let Some(close_k) = find_single_close(&chars, k + 1) {
+                        if let Some(close_k) = single_close.find(&chars, k + 1) {
                             let (cat, cc) = chars[close_k];
                             let open = Open {
                                 mark: at,
@@ -256,22 +257,51 @@ pub fn extract(text: &str, paragraphs: &[Span]) -> (Vec<Extracted>, Vec<MarkWarn
     (out, warnings)
 }
 
-fn find_single_close(chars: &[(usize, char)], from: usize) -> Option<usize> {
+/// [`find_single_close`] for searches from increasing positions of one
+/// paragraph, remembering where the last search stopped: the answer from
+/// `from` is the first closing single mark or double mark at or after
+/// `from` (whether a character is one depends only on it and its
+/// neighbours), so a later search that starts at or before that stop has
+/// the same answer. Every character is scanned at most once per
+/// paragraph, where a fresh search from each opening mark would make a
+/// paragraph of many unclosed `'word`s quadratic.
+#[derive(Default)]
+struct SingleClose {
+    /// (index the last search stopped at, its answer)
+    last: Option<(usize, Option<usize>)>,
+}
+
+impl SingleClose {
+    fn find(&mut self, chars: &[(usize, char)], from: usize) -> Option<usize> {
+        if let Some((stop, answer)) = self.last {
+            if from <= stop {
+                return answer;
+            }
+        }
+        let (answer, stop) = find_single_close(chars, from);
+        self.last = Some((stop, answer));
+        answer
+    }
+}
+
+/// The closing single mark of a quote opened before `from`, unless a double
+/// mark comes first; with the index the search stopped at.
+fn find_single_close(chars: &[(usize, char)], from: usize) -> (Option<usize>, usize) {
     for k in from..chars.len() {
         let c = chars[k].1;
         if c == '"' || is_open_double(c) || is_close_double(c) {
-            return None;
+            return (None, k);
         }
         if c == '’' || c == '\'' {
             let prev = chars[k - 1].1;
             let next = chars.get(k + 1).map(|&(_, c)| c);
             if !prev.is_whitespace() && next.map_or(true, |n| !n.is_alphanumeric()) {
                 // `students’ books`: a plural possessive looks the same; accept.
-                return Some(k);
+                return (Some(k), k);
             }
         }
     }
-    None
+    (None, chars.len())
 }
 
 fn trim_span(text: &str, start: usize, end: usize) -> (usize, usize) {
@@ -331,6 +361,25 @@ mod tests {
             assert!(text.get(e.start..e.end).is_some());
         }
         q.into_iter().map(|e| e.text).collect()
+    }
+
+    #[test]
+    fn single_marks_after_a_search_that_stopped() {
+        // `'one` and `'three` find no close before the double quote; `'seven`
+        // opens after it and finds its own
+        assert_eq!(
+            ex("'one two 'three \"four five six\" 'seven eight' nine."),
+            ["four five six", "seven eight"]
+        );
+        // many unclosed openings, then one close: the first opening takes it
+        let mut t = String::new();
+        for i in 0..2000 {
+            t.push_str(&format!("'w{i} "));
+        }
+        t.push_str("end' done.");
+        let q = ex(&t);
+        assert_eq!(q.len(), 1);
+        assert!(q[0].starts_with("w0 'w1 ") && q[0].ends_with("'w1999 end"));
     }
 
     #[test]

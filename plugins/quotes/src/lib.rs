@@ -56,6 +56,10 @@
 //! one is not merged into it**: it is a separate [`Quote`] (it often is a
 //! fragment of several longer quotes, e.g. `lost the argument`, and it gets
 //! its own alignment). The quote's `text` is its first occurrence's.
+//! Candidates are found through an inverted index with prefix filtering, so
+//! grouping does not compare every quote with every group; a word in the
+//! first occurrences of more than [`MAX_GROUP_POSTINGS`] groups is not used
+//! to find candidates (see [`group_keys`]: exact below that).
 //!
 //! ## Primary-source check ([`align`])
 //!
@@ -65,7 +69,9 @@
 //! index and `speaker_label` empty). Only speech turns (`speech == true`)
 //! are searched. Each quote (its first occurrence) is aligned with an
 //! inverted index of content words plus a banded fitting alignment; see
-//! [`align`]. Fidelity:
+//! [`align`]. A quote of more than [`align::MAX_QUOTE_TOKENS`] tokens is
+//! not aligned (`not_found`, `too_long` in its `ext.quotes.alignment`
+//! entry). Fidelity:
 //!
 //! - `verbatim`: the same words, same case and same inner punctuation;
 //! - `verbatim_except_punctuation`: the same words apart from punctuation,
@@ -414,40 +420,7 @@ pub fn run(mut bundle: Bundle, config: &Config) -> Bundle {
                 .collect()
         })
         .collect();
-    // candidates share a word with the group's first occurrence (inverted index)
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut by_word: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, key) in keys.iter().enumerate() {
-        let mut distinct: Vec<&str> = key.iter().map(String::as_str).collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        // a group within the threshold shares most words: count shared words first
-        let mut shared: HashMap<usize, usize> = HashMap::new();
-        for w in &distinct {
-            for &g in by_word.get(w).map(Vec::as_slice).unwrap_or(&[]) {
-                *shared.entry(g).or_default() += 1;
-            }
-        }
-        let need = ((distinct.len() as f64) * config.group_threshold * 0.5).floor() as usize;
-        let mut cands: Vec<usize> = shared
-            .into_iter()
-            .filter(|&(_, c)| c >= need.max(1))
-            .map(|(g, _)| g)
-            .collect();
-        cands.sort_unstable();
-        let found = cands
-            .into_iter()
-            .find(|&g| similarity(&keys[groups[g][0]], key) >= config.group_threshold);
-        match found {
-            Some(g) => groups[g].push(i),
-            None => {
-                for w in distinct {
-                    by_word.entry(w).or_default().push(groups.len());
-                }
-                groups.push(vec![i]);
-            }
-        }
-    }
+    let groups = group_keys(&keys, config.group_threshold);
 
     // sources
     let sources: Vec<Source> = bundle
@@ -488,6 +461,10 @@ pub fn run(mut bundle: Bundle, config: &Config) -> Bundle {
                 }
             }
             let mut info = json!({"quote": quotes.len(), "ratio": Value::Null});
+            if qt.len() > align::MAX_QUOTE_TOKENS {
+                // not aligned (see `align::MAX_QUOTE_TOKENS`)
+                info["too_long"] = json!(true);
+            }
             match best_al {
                 Some((si, a))
                     if a.ratio >= config.fuzzy_threshold
@@ -549,6 +526,170 @@ pub fn run(mut bundle: Bundle, config: &Config) -> Bundle {
     bundle
 }
 
+/// A word carried by the first occurrences of more groups than this is not
+/// used to find grouping candidates (see [`group_keys`]).
+pub const MAX_GROUP_POSTINGS: usize = 512;
+
+/// Groups quote keys: each key joins the first group (in order of creation)
+/// whose first key shares at least `floor(distinct words * threshold / 2)`
+/// of its distinct words (at least one) and has a [`similarity`] of at
+/// least `threshold`; otherwise it starts a new group.
+///
+/// Candidates come from an inverted index (word → groups whose first key
+/// has it), probed by prefix filtering: a group that shares `r` of a key's
+/// `n` distinct words has one of any `n - r + 1` of them, so only the
+/// `n - r + 1` words with the shortest posting lists are probed, `r` being
+/// the larger of the required share and the share any group within the
+/// threshold must have (`n - len * (2 - 2t)/(2 - t)`, less one for
+/// rounding). The share of each candidate is then counted exactly, and
+/// candidates whose lengths or shared tokens (an upper bound of the LCS)
+/// cannot reach the threshold are skipped before the LCS. A
+/// (non-empty) key seen before goes straight to the group the same key went
+/// to (the answer cannot change: later groups come after it).
+///
+/// The cap: a probed word whose posting list is longer than
+/// [`MAX_GROUP_POSTINGS`] is skipped (a word in that many distinct quotes,
+/// such as `the`, says little about which one this is). So the work per
+/// key is bounded, and the grouping is exactly the all-pairs one whenever
+/// no probed word is that common, in particular in every bundle with at
+/// most that many groups; beyond that, a quote whose words are all very
+/// common may start a group of its own instead of joining one.
+pub fn group_keys(keys: &[Vec<String>], threshold: f64) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    // the first key of each group: (word id, count) sorted by id, and its length
+    let mut firsts: Vec<(Vec<(u32, u32)>, usize)> = Vec::new();
+    let mut word_id: HashMap<&str, u32> = HashMap::new();
+    let mut postings: Vec<Vec<u32>> = Vec::new();
+    let mut same_key: HashMap<&[String], usize> = HashMap::new();
+    let mut hits: Vec<u32> = Vec::new();
+    let mut touched: Vec<u32> = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        // (an empty key shares no word, so it never joins a group, not even its own)
+        if let Some(&g) = same_key.get(key.as_slice()).filter(|_| !key.is_empty()) {
+            groups[g].push(i);
+            continue;
+        }
+        let mut sorted: Vec<&str> = key.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        // distinct words with their counts
+        let mut distinct: Vec<(&str, u32)> = Vec::new();
+        for w in sorted {
+            match distinct.last_mut() {
+                Some((l, c)) if *l == w => *c += 1,
+                _ => distinct.push((w, 1)),
+            }
+        }
+        let n = distinct.len();
+        let need = (((n as f64) * threshold * 0.5).floor() as usize).max(1);
+        // any group within the threshold shares at least this many words
+        let by_sim =
+            (n as f64 - key.len() as f64 * (2.0 - 2.0 * threshold) / (2.0 - threshold) - 1.0)
+                .floor();
+        let r = if by_sim.is_finite() && by_sim > need as f64 {
+            by_sim as usize
+        } else {
+            need
+        };
+        let mut found = None;
+        if r <= n {
+            // probe the n - r + 1 words with the shortest posting lists
+            let mut probe: Vec<(usize, u32)> = distinct
+                .iter()
+                .filter_map(|(w, _)| word_id.get(w).map(|&id| (postings[id as usize].len(), id)))
+                .collect();
+            probe.sort_unstable();
+            // words no group has count as empty lists, which come first
+            let absent = n - probe.len();
+            let take = (n - r + 1).saturating_sub(absent);
+            for &(len, id) in probe.iter().take(take) {
+                if len > MAX_GROUP_POSTINGS {
+                    continue;
+                }
+                for &g in &postings[id as usize] {
+                    if hits[g as usize] == 0 {
+                        touched.push(g);
+                    }
+                    hits[g as usize] = 1;
+                }
+            }
+            touched.sort_unstable();
+            let mut ids: Vec<(u32, u32)> = distinct
+                .iter()
+                .filter_map(|&(w, c)| word_id.get(w).map(|&id| (id, c)))
+                .collect();
+            ids.sort_unstable();
+            for &g in &touched {
+                hits[g as usize] = 0;
+                if found.is_some() {
+                    continue;
+                }
+                let (first_ids, first_len) = &firsts[g as usize];
+                let (a, b) = (key.len(), *first_len);
+                if threshold > 0.0 && (2 * a.min(b)) as f64 / ((a + b) as f64) < threshold {
+                    continue;
+                }
+                // shared distinct words (at least `r`, see above), and the
+                // shared tokens bound the LCS: 2 * shared / (a + b) >= sim
+                let (words, tokens) = intersection(&ids, first_ids);
+                if words < r
+                    || threshold > 0.0 && (2 * tokens) as f64 / ((a + b) as f64) < threshold
+                {
+                    continue;
+                }
+                if similarity(&keys[groups[g as usize][0]], key) >= threshold {
+                    found = Some(g as usize);
+                }
+            }
+            touched.clear();
+        }
+        let g = match found {
+            Some(g) => {
+                groups[g].push(i);
+                g
+            }
+            None => {
+                let g = groups.len();
+                let mut ids = Vec::with_capacity(n);
+                for (w, c) in distinct {
+                    let next = postings.len() as u32;
+                    let id = *word_id.entry(w).or_insert(next);
+                    if id == next {
+                        postings.push(Vec::new());
+                    }
+                    postings[id as usize].push(g as u32);
+                    ids.push((id, c));
+                }
+                ids.sort_unstable();
+                firsts.push((ids, key.len()));
+                hits.push(0);
+                groups.push(vec![i]);
+                g
+            }
+        };
+        same_key.insert(key.as_slice(), g);
+    }
+    groups
+}
+
+/// Of two lists of (word, count) sorted by word: the number of words in
+/// both, and of tokens in both (the sum of the smaller counts).
+fn intersection(a: &[(u32, u32)], b: &[(u32, u32)]) -> (usize, usize) {
+    let (mut i, mut j, mut words, mut tokens) = (0, 0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                words += 1;
+                tokens += a[i].1.min(b[j].1) as usize;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (words, tokens)
+}
+
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
@@ -562,11 +703,16 @@ fn attr_json(a: &Attribution) -> Value {
 }
 
 fn majority(names: impl Iterator<Item = String>) -> Option<String> {
+    // counts in order of first appearance (the first of the most frequent wins)
     let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut slot: HashMap<String, usize> = HashMap::new();
     for n in names {
-        match counts.iter_mut().find(|(m, _)| *m == n) {
-            Some(e) => e.1 += 1,
-            None => counts.push((n, 1)),
+        match slot.get(&n) {
+            Some(&k) => counts[k].1 += 1,
+            None => {
+                slot.insert(n.clone(), counts.len());
+                counts.push((n, 1));
+            }
         }
     }
     let max = counts.iter().map(|c| c.1).max()?;
@@ -637,4 +783,131 @@ pub fn conflict(label: &str, speaker: Option<&str>) -> bool {
     !names
         .iter()
         .any(|n| speaker.split_whitespace().any(|w| name_eq(n, w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The all-pairs grouping `group_keys` replaces (every group sharing a
+    /// word is a candidate), for comparison.
+    fn all_pairs(keys: &[Vec<String>], threshold: f64) -> Vec<Vec<usize>> {
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut by_word: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, key) in keys.iter().enumerate() {
+            let mut distinct: Vec<&str> = key.iter().map(String::as_str).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let mut shared: HashMap<usize, usize> = HashMap::new();
+            for w in &distinct {
+                for &g in by_word.get(w).map(Vec::as_slice).unwrap_or(&[]) {
+                    *shared.entry(g).or_default() += 1;
+                }
+            }
+            let need = ((distinct.len() as f64) * threshold * 0.5).floor() as usize;
+            let mut cands: Vec<usize> = shared
+                .into_iter()
+                .filter(|&(_, c)| c >= need.max(1))
+                .map(|(g, _)| g)
+                .collect();
+            cands.sort_unstable();
+            match cands
+                .into_iter()
+                .find(|&g| similarity(&keys[groups[g][0]], key) >= threshold)
+            {
+                Some(g) => groups[g].push(i),
+                None => {
+                    for w in distinct {
+                        by_word.entry(w).or_default().push(groups.len());
+                    }
+                    groups.push(vec![i]);
+                }
+            }
+        }
+        groups
+    }
+
+    /// Pseudo-random keys over a small vocabulary: many near-duplicates,
+    /// repeats, short and long keys.
+    fn keys(n: usize, vocab: usize, seed: u64) -> Vec<Vec<String>> {
+        let mut x = seed;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut out: Vec<Vec<String>> = Vec::new();
+        for _ in 0..n {
+            let r = next();
+            if r % 4 == 0 && !out.is_empty() {
+                // an edited copy of an earlier key
+                let mut k = out[(next() % out.len() as u64) as usize].clone();
+                match next() % 3 {
+                    0 if k.len() > 1 => {
+                        k.remove((next() % k.len() as u64) as usize);
+                    }
+                    1 => k.push(format!("w{}", next() % vocab as u64)),
+                    _ => {
+                        let at = (next() % k.len().max(1) as u64) as usize;
+                        if at < k.len() {
+                            k[at] = format!("w{}", next() % vocab as u64);
+                        }
+                    }
+                }
+                out.push(k);
+            } else {
+                let len = 1 + (next() % 14) as usize;
+                out.push(
+                    (0..len)
+                        .map(|_| format!("w{}", next() % vocab as u64))
+                        .collect(),
+                );
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn grouping_is_the_all_pairs_grouping_below_the_cap() {
+        for (n, vocab, seed) in [(300, 12, 1), (400, 40, 2), (300, 200, 3), (200, 6, 4)] {
+            let k = keys(n, vocab, seed);
+            for t in [0.0, 0.5, 0.8, 1.0] {
+                let fast = group_keys(&k, t);
+                // the comparison holds only while no word is in more groups than the cap
+                assert!(fast.len() <= MAX_GROUP_POSTINGS);
+                assert_eq!(fast, all_pairs(&k, t), "n {n} vocab {vocab} threshold {t}");
+            }
+        }
+        assert!(group_keys(&[], 0.8).is_empty());
+        let empty = vec![Vec::new(), Vec::new()];
+        assert_eq!(group_keys(&empty, 0.8), all_pairs(&empty, 0.8));
+    }
+
+    #[test]
+    fn many_distinct_quotes_sharing_common_words_stay_apart() {
+        // 3,000 distinct quotes that all share `the` and `said`: each is
+        // its own group (the common words' posting lists pass the cap)
+        let k: Vec<Vec<String>> = (0..3000)
+            .map(|i| {
+                [
+                    "the",
+                    &format!("a{i}"),
+                    &format!("b{i}"),
+                    "said",
+                    &format!("c{i}"),
+                ]
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+            })
+            .collect();
+        let g = group_keys(&k, 0.8);
+        assert_eq!(g.len(), 3000);
+        // and an exact repeat still joins its group
+        let mut k2 = k.clone();
+        k2.push(k[1234].clone());
+        let g2 = group_keys(&k2, 0.8);
+        assert_eq!(g2[1234], [1234, 3000]);
+    }
 }

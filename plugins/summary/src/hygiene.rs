@@ -190,7 +190,7 @@ const VERBS: &[&str] = &[
 /// `NEW YORK, Sept. 30 (UPI) --` or `WASHINGTON (AP) _`; 0 when there is none.
 pub fn strip_dateline(s: &str) -> usize {
     // `EghtesadOnline: U.S. Secretary of State ...`: a one-word source label
-    if let Some(p) = s.find(": ") {
+    if let Some(p) = s.as_bytes().windows(2).position(|w| w == b": ") {
         let label = &s[..p];
         let rest = &s[p + 2..];
         if p <= 30
@@ -208,6 +208,10 @@ pub fn strip_dateline(s: &str) -> usize {
     }
     let head_end = s.char_indices().nth(90).map_or(s.len(), |(i, _)| i);
     let head = &s[..head_end];
+    // Every separator holds `-`, `_` or the lead byte of `—`/`–` (0xE2).
+    if !head.bytes().any(|b| matches!(b, b'-' | b'_' | 0xE2)) {
+        return 0;
+    }
     let seps = ["--", "\u{2014}", "\u{2013}", " _ ", " - "];
     let Some((pos, sep)) = seps
         .iter()
@@ -253,7 +257,71 @@ pub fn strip_dateline(s: &str) -> usize {
 
 /// True when the sentence carries a photo caption or credit mark.
 pub fn is_caption(s: &str) -> bool {
-    CAPTION_MARKS.iter().any(|m| s.contains(m))
+    contains_any(s, CAPTION_MARKS, &CAPTION_FIRST)
+}
+
+/// Which bytes start one of `pats` (a pattern that is empty starts everywhere).
+const fn first_bytes(pats: &[&str]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < pats.len() {
+        let b = pats[i].as_bytes();
+        if b.is_empty() {
+            let mut k = 0;
+            while k < 256 {
+                t[k] = true;
+                k += 1;
+            }
+        } else {
+            t[b[0] as usize] = true;
+        }
+        i += 1;
+    }
+    t
+}
+
+static CAPTION_FIRST: [bool; 256] = first_bytes(CAPTION_MARKS);
+static BOILER_ANY_FIRST: [bool; 256] = first_bytes(BOILER_ANY);
+
+/// `pats.iter().any(|p| s.contains(p))` in one pass over `s`: a pattern is
+/// tried only where `s` has one of their first bytes (`first`, from
+/// [`first_bytes`]). Every sentence goes through these tests, and a
+/// separate substring search per pattern was most of the stage's time.
+fn contains_any(s: &str, pats: &[&str], first: &[bool; 256]) -> bool {
+    if pats.iter().any(|p| p.is_empty()) {
+        return true;
+    }
+    let h = s.as_bytes();
+    (0..h.len()).any(|i| {
+        first[h[i] as usize]
+            && pats.iter().any(|p| {
+                let p = p.as_bytes();
+                p[0] == h[i] && h[i..].starts_with(p)
+            })
+    })
+}
+
+/// `s.matches(pair).count()` for the pattern of two `b` bytes: matches
+/// counted left to right without overlap, in one pass.
+fn pairs(s: &str, b: u8) -> usize {
+    let h = s.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i + 1 < h.len() {
+        if h[i] == b && h[i + 1] == b {
+            n += 1;
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    n
+}
+
+/// [`VERBS`] as a set, built once (`check` looks up most words of every sentence).
+fn verbs() -> &'static std::collections::HashSet<&'static str> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| VERBS.iter().copied().collect())
 }
 
 fn first_word_lower(s: &str) -> String {
@@ -268,10 +336,12 @@ fn first_word_lower(s: &str) -> String {
 /// whitespace word count.
 pub fn check(s: &str, words: usize, min_words: usize, max_words: usize) -> Result<(), Reject> {
     let t = s.trim();
-    if BOILER_START.iter().any(|b| t.starts_with(b)) || BOILER_ANY.iter().any(|b| t.contains(b)) {
+    if BOILER_START.iter().any(|b| t.starts_with(b))
+        || contains_any(t, BOILER_ANY, &BOILER_ANY_FIRST)
+    {
         return Err(Reject::Boilerplate);
     }
-    if CAPTION_MARKS.iter().any(|m| t.contains(m)) {
+    if is_caption(t) {
         return Err(Reject::Caption);
     }
     let trimmed_end = t.trim_end_matches(['"', '\'', ')', '\u{201D}', '\u{2019}', ' ']);
@@ -302,30 +372,45 @@ pub fn check(s: &str, words: usize, min_words: usize, max_words: usize) -> Resul
         return Err(Reject::Dangling);
     }
     // shouting capitals (headlines, kickers)
-    let alpha: Vec<&str> = t
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .collect();
-    let caps = alpha
-        .iter()
-        .filter(|w| {
-            w.chars().filter(|c| c.is_alphabetic()).count() > 1
-                && w.chars()
-                    .filter(|c| c.is_alphabetic())
-                    .all(char::is_uppercase)
-        })
-        .count();
-    if caps * 2 > alpha.len() {
+    // (words with a letter; those of two or more letters, all capitals)
+    let (mut alpha, mut caps) = (0usize, 0usize);
+    for w in t.split_whitespace() {
+        let (mut letters, mut upper) = (0usize, true);
+        for c in w.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            upper &= c.is_uppercase();
+        }
+        if letters > 0 {
+            alpha += 1;
+            if letters > 1 && upper {
+                caps += 1;
+            }
+        }
+    }
+    if caps * 2 > alpha {
         return Err(Reject::Fragment);
     }
-    let verbish = t
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .any(|w| {
-            let lw = w.to_lowercase();
-            VERBS.contains(&lw.as_str())
-                || (lw.len() > 4 && (lw.ends_with("ed") || lw.ends_with("ing")))
-                || lw.ends_with("n't")
-        });
+    let mut verbish = false;
+    let mut ascii = String::new();
+    for w in t.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+        // lower case without an allocation per word when it is ASCII
+        let owned;
+        let lw: &str = if w.is_ascii() {
+            ascii.clear();
+            ascii.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+            &ascii
+        } else {
+            owned = w.to_lowercase();
+            &owned
+        };
+        if verbs().contains(lw)
+            || (lw.len() > 4 && (lw.ends_with("ed") || lw.ends_with("ing")))
+            || lw.ends_with("n't")
+        {
+            verbish = true;
+            break;
+        }
+    }
     if !verbish {
         return Err(Reject::Fragment);
     }
@@ -334,8 +419,8 @@ pub fn check(s: &str, words: usize, min_words: usize, max_words: usize) -> Resul
     let open = t.matches('\u{201C}').count();
     let close = t.matches('\u{201D}').count();
     // newswire `` and '' quotes
-    let ticks = t.matches("``").count();
-    let tails = t.matches("''").count();
+    let ticks = pairs(t, b'`');
+    let tails = pairs(t, b'\'');
     if straight % 2 == 1 || open != close || ticks != tails {
         return Err(Reject::BrokenQuote);
     }
@@ -382,6 +467,50 @@ mod tests {
         assert_eq!(ok(s), Ok(()));
         let s = "\u{201C}You can be mad at us, but what we are trying to do is help Syrians,\u{201D} she told them.";
         assert_eq!(ok(s), Err(Reject::Dangling));
+    }
+
+    #[test]
+    fn pairs_count_like_matches() {
+        for t in [
+            "",
+            "`",
+            "``",
+            "```",
+            "````",
+            "a``b''c",
+            "''''' x ''",
+            "caf\u{e9}``",
+        ] {
+            assert_eq!(pairs(t, b'`'), t.matches("``").count(), "{t:?}");
+            assert_eq!(pairs(t, b'\''), t.matches("''").count(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn contains_any_is_any_contains() {
+        let hays = [
+            "",
+            "Kerry spoke. /AP",
+            "Photo by Jane Doe",
+            "see www.example.com",
+            "mail me @home",
+            "no marks here at all",
+            "ugc_banner and main img",
+            "caf\u{e9} /Reuters",
+            "(AP Photo/Evan Vucci)",
+        ];
+        for h in hays {
+            assert_eq!(
+                is_caption(h),
+                CAPTION_MARKS.iter().any(|m| h.contains(m)),
+                "{h:?}"
+            );
+            assert_eq!(
+                contains_any(h, BOILER_ANY, &BOILER_ANY_FIRST),
+                BOILER_ANY.iter().any(|m| h.contains(m)),
+                "{h:?}"
+            );
+        }
     }
 
     #[test]

@@ -436,6 +436,10 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
     let mut grp_sum: Vec<f64> = Vec::new();
     let mut grp_touched: Vec<u32> = Vec::new();
     let mut group_no = 0u32;
+    // the concept of every bigram of every sentence, as found here, so that
+    // candidates need not look their bigrams up again: per document, the ids
+    // in sentence order and where each sentence's start
+    let mut sent_concepts: Vec<(Vec<u32>, Vec<usize>)> = vec![(Vec::new(), Vec::new()); docs.len()];
     while group_start < by_outlet.len() {
         let mut group_end = group_start;
         while group_end < by_outlet.len() && by_outlet[group_end].0 == by_outlet[group_start].0 {
@@ -446,10 +450,13 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
         for &(_, k) in &by_outlet[group_start..group_end] {
             let stamp = k as u32 + 1;
             let mut in_doc: Vec<u32> = Vec::new();
+            let (ids, starts) = &mut sent_concepts[k];
             for (pos, toks) in docs[k].tokens.iter().enumerate() {
+                starts.push(ids.len());
                 for bg in bigrams(toks, &stop) {
                     let next = weight.len() as u32;
                     let c = *concept_id.entry(bg).or_insert(next);
+                    ids.push(c);
                     if c == next {
                         weight.push(0.0);
                         support.push(0);
@@ -548,11 +555,24 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
         // of the information need the documents talk about
         let mut focus_ids: Vec<u32> = word_w.keys().copied().collect();
         focus_ids.sort_unstable();
-        for &f in &focus_ids {
-            let docs_with = docs
-                .iter()
-                .filter(|ds| ds.tokens.iter().any(|t| t.contains(&f)))
-                .count();
+        // documents using each focus word: one pass over every token (not one
+        // pass over the bundle per focus word)
+        let slot: HashMap<u32, usize> =
+            focus_ids.iter().enumerate().map(|(k, &f)| (f, k)).collect();
+        let mut docs_with_word = vec![0usize; focus_ids.len()];
+        let mut last_doc = vec![usize::MAX; focus_ids.len()];
+        for (k, ds) in docs.iter().enumerate() {
+            for &t in ds.tokens.iter().flatten() {
+                if let Some(&j) = slot.get(&t) {
+                    if last_doc[j] != k {
+                        last_doc[j] = k;
+                        docs_with_word[j] += 1;
+                    }
+                }
+            }
+        }
+        for (j, &f) in focus_ids.iter().enumerate() {
+            let docs_with = docs_with_word[j];
             if docs_with >= min_support as usize {
                 focus_concept.insert(f, weight.len() as u32);
                 weight.push(FOCUS_WORD * word_w[&f] * docs_with as f64);
@@ -574,24 +594,13 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
     let mut seen_text: HashMap<String, ()> = HashMap::new();
     let mut rejected = 0usize;
     let mut too_long_for_budget = 0usize;
-    for ds in &docs {
+    for (k, ds) in docs.iter().enumerate() {
         let d = &bundle.documents[ds.doc];
+        let (ids, starts) = &sent_concepts[k];
         // a paragraph holding a caption or credit is a caption block: none of its sentences is used
-        let caption_paras: Vec<Span> = d
-            .paragraphs
-            .iter()
-            .copied()
-            .filter(|p| {
-                ds.spans.iter().any(|s| {
-                    s.start >= p.start && s.end <= p.end && hygiene::is_caption(d.span_text(*s))
-                })
-            })
-            .collect();
+        let in_caption_para = caption_block_sentences(d, &ds.spans);
         for (pos, span) in ds.spans.iter().enumerate() {
-            if caption_paras
-                .iter()
-                .any(|p| span.start >= p.start && span.end <= p.end)
-            {
+            if in_caption_para[pos] {
                 continue;
             }
             let raw = d.span_text(*span);
@@ -599,7 +608,13 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
             let start = span.start + skip;
             let s = &d.text[start..span.end];
             let words = copydesk_text::word_count(s);
-            if hygiene::check(s, words, opts.min_sentence_words, opts.max_sentence_words).is_err() {
+            // `check` refuses every sentence outside the length bounds: those
+            // need none of its text tests
+            if words < opts.min_sentence_words
+                || words > opts.max_sentence_words
+                || hygiene::check(s, words, opts.min_sentence_words, opts.max_sentence_words)
+                    .is_err()
+            {
                 rejected += 1;
                 continue;
             }
@@ -616,8 +631,17 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
             } else {
                 vocab.tokens(s)
             };
-            let mut concepts: Vec<u32> = bigrams(&toks, &stop)
-                .filter_map(|bg| concept_id.get(&bg).copied())
+            let bigram_concepts: Vec<u32> = if skip == 0 {
+                // the very tokens step 3 went through: their concepts are known
+                let end = starts.get(pos + 1).copied().unwrap_or(ids.len());
+                ids[starts[pos]..end].to_vec()
+            } else {
+                bigrams(&toks, &stop)
+                    .filter_map(|bg| concept_id.get(&bg).copied())
+                    .collect()
+            };
+            let mut concepts: Vec<u32> = bigram_concepts
+                .into_iter()
                 .filter(|&c| weight[c as usize] > 0.0)
                 .chain(toks.iter().filter_map(|t| focus_concept.get(t).copied()))
                 .collect();
@@ -738,6 +762,58 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
     (summary, diags)
 }
 
+/// For each of `sentences` (spans of `doc.text`), whether it lies in a
+/// caption block: a paragraph of `doc.paragraphs` that holds a sentence
+/// [`hygiene::is_caption`] flags. In `O((sentences + paragraphs) log)`: the
+/// spans may come in any order and overlap, so the two containment tests
+/// are binary searches over sorted spans with a running minimum or maximum
+/// of their ends, not a scan of every paragraph for every sentence.
+fn caption_block_sentences(doc: &Document, sentences: &[Span]) -> Vec<bool> {
+    if doc.paragraphs.is_empty() {
+        return vec![false; sentences.len()];
+    }
+    // caption sentences by start, with the least end from each on
+    let mut caps: Vec<(usize, usize)> = sentences
+        .iter()
+        .filter(|s| hygiene::is_caption(doc.span_text(**s)))
+        .map(|s| (s.start, s.end))
+        .collect();
+    if caps.is_empty() {
+        return vec![false; sentences.len()];
+    }
+    caps.sort_unstable();
+    let mut min_end_from = vec![usize::MAX; caps.len() + 1];
+    for i in (0..caps.len()).rev() {
+        min_end_from[i] = min_end_from[i + 1].min(caps[i].1);
+    }
+    // a paragraph is a caption block when a caption sentence starting in it
+    // (start >= p.start) also ends in it (end <= p.end)
+    let mut blocks: Vec<(usize, usize)> = doc
+        .paragraphs
+        .iter()
+        .filter(|p| {
+            let i = caps.partition_point(|c| c.0 < p.start);
+            i < caps.len() && min_end_from[i] <= p.end
+        })
+        .map(|p| (p.start, p.end))
+        .collect();
+    blocks.sort_unstable();
+    // the greatest end among the blocks starting at or before each start
+    let mut max_end_to = Vec::with_capacity(blocks.len());
+    let mut m = 0;
+    for b in &blocks {
+        m = m.max(b.1);
+        max_end_to.push(m);
+    }
+    sentences
+        .iter()
+        .map(|s| {
+            let i = blocks.partition_point(|b| b.0 <= s.start);
+            i > 0 && max_end_to[i - 1] >= s.end
+        })
+        .collect()
+}
+
 fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
@@ -819,13 +895,21 @@ impl<'a> State<'a> {
         self.used -= self.cands[i].words;
         self.selected.retain(|&s| s != i);
     }
+    /// The total weight of the covered concepts. The covered concepts are
+    /// exactly those of the selected sentences, so this sums over them (a few
+    /// hundred) rather than over every concept of the bundle (millions for a
+    /// huge document); in ascending concept order, as a scan of `covered`
+    /// would, so the sum is the same to the last bit.
     fn value(&self) -> f64 {
-        self.covered
+        let mut on: Vec<u32> = self
+            .selected
             .iter()
-            .zip(self.weight)
-            .filter(|(n, _)| **n > 0)
-            .map(|(_, w)| w)
-            .sum()
+            .flat_map(|&i| self.cands[i].concepts.iter().copied())
+            .collect();
+        on.sort_unstable();
+        on.dedup();
+        debug_assert!(on.iter().all(|&c| self.covered[c as usize] > 0));
+        on.iter().map(|&c| self.weight[c as usize]).sum()
     }
     /// Greedy by gain per word until nothing with a gain fits.
     fn fill(&mut self) {
@@ -1023,4 +1107,78 @@ pub fn split_sentences(text: &str, region: Span) -> Vec<Span> {
         .into_iter()
         .map(|(a, b)| Span::new(region.start + a, region.start + b))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition `caption_block_sentences` implements, by brute force.
+    fn brute(doc: &Document, sentences: &[Span]) -> Vec<bool> {
+        let blocks: Vec<Span> = doc
+            .paragraphs
+            .iter()
+            .copied()
+            .filter(|p| {
+                sentences.iter().any(|s| {
+                    s.start >= p.start && s.end <= p.end && hygiene::is_caption(doc.span_text(*s))
+                })
+            })
+            .collect();
+        sentences
+            .iter()
+            .map(|s| blocks.iter().any(|p| s.start >= p.start && s.end <= p.end))
+            .collect()
+    }
+
+    fn doc_with(text: &str, paragraphs: Vec<Span>) -> Document {
+        let mut d = Document::unparsed("d", "b", "d.txt");
+        d.text = text.to_string();
+        d.paragraphs = paragraphs;
+        d
+    }
+
+    #[test]
+    fn caption_paragraphs_exclude_all_their_sentences() {
+        let p1 = "Kerry met the opposition leaders in New York on Monday evening.";
+        let p2 =
+            "Kerry listens to the delegates during the meeting in New York. Photo by Jane Doe/UPI";
+        let p3 = "The talks are to resume in Geneva next week, officials said.";
+        let text = format!("{p1}\n\n{p2}\n\n{p3}");
+        let a = p1.len() + 2;
+        let b = a + p2.len() + 2;
+        let paras = vec![
+            Span::new(0, p1.len()),
+            Span::new(a, a + p2.len()),
+            Span::new(b, text.len()),
+        ];
+        let cut = p2.find(" Photo").unwrap();
+        let sents = vec![
+            Span::new(0, p1.len()),
+            Span::new(a, a + cut),
+            Span::new(a + cut + 1, a + p2.len()),
+            Span::new(b, text.len()),
+        ];
+        let d = doc_with(&text, paras.clone());
+        // the caption's own paragraph goes, with the sentence before the credit
+        assert_eq!(
+            caption_block_sentences(&d, &sents),
+            [false, true, true, false]
+        );
+        assert_eq!(caption_block_sentences(&d, &sents), brute(&d, &sents));
+        // any order and overlapping paragraphs give the same answer as the definition
+        let mut shuffled = paras.clone();
+        shuffled.reverse();
+        shuffled.push(Span::new(0, a + p2.len()));
+        shuffled.push(Span::new(a + 3, text.len()));
+        shuffled.push(Span::new(5, 2));
+        let d = doc_with(&text, shuffled);
+        let mut rev = sents.clone();
+        rev.reverse();
+        assert_eq!(caption_block_sentences(&d, &rev), brute(&d, &rev));
+        assert_eq!(caption_block_sentences(&d, &sents), brute(&d, &sents));
+        // no paragraphs: nothing is a caption block
+        let d = doc_with(&text, Vec::new());
+        assert_eq!(caption_block_sentences(&d, &sents), [false; 4]);
+    }
 }
