@@ -33,7 +33,10 @@
 pub mod hygiene;
 pub mod porter;
 
-use std::collections::HashMap;
+/// Maps keyed by token ids and short strings: a fast hash (no HashDoS
+/// concern for a summariser's own interned ids; iteration order never
+/// reaches the output).
+type HashMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 use copydesk_core::{
     Bundle, Diagnostic, DocKind, Document, OptionSpec, OptionType, Options, Plugin, Span, Stage,
@@ -410,7 +413,7 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
 
     // 3. concept weights: documents grouped by outlet
     let n_docs = docs.len();
-    let mut concept_id: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut concept_id: HashMap<(u32, u32), u32> = HashMap::default();
     let mut weight: Vec<f64> = Vec::new();
     let mut support: Vec<u32> = Vec::new();
     let mut occurrences: Vec<u32> = Vec::new();
@@ -507,8 +510,8 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
     }
 
     // focus: boost concepts that share stems with the information need
-    let mut focus_concept: HashMap<u32, u32> = HashMap::new();
-    let mut focus_w: HashMap<u32, f64> = HashMap::new();
+    let mut focus_concept: HashMap<u32, u32> = HashMap::default();
+    let mut focus_w: HashMap<u32, f64> = HashMap::default();
     if let Some(focus) = opts.focus.as_deref() {
         for (li, line) in focus.lines().filter(|l| !l.trim().is_empty()).enumerate() {
             let fw = if li == 0 { 1.0 } else { NARRATIVE };
@@ -528,7 +531,7 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
     // weighs like a narrative line of a topic
     let mut word_w: HashMap<u32, f64> = focus_w.clone();
     {
-        let mut in_titles: HashMap<u32, usize> = HashMap::new();
+        let mut in_titles: HashMap<u32, usize> = HashMap::default();
         for ds in &docs {
             let mut t: Vec<u32> = ds
                 .title
@@ -591,7 +594,7 @@ pub fn summarize(bundle: &Bundle, opts: &SummaryOptions) -> (Summary, Vec<Diagno
 
     // 4. candidate sentences
     let mut cands: Vec<Cand> = Vec::new();
-    let mut seen_text: HashMap<String, ()> = HashMap::new();
+    let mut seen_text: HashMap<String, ()> = HashMap::default();
     let mut rejected = 0usize;
     let mut too_long_for_budget = 0usize;
     for (k, ds) in docs.iter().enumerate() {
