@@ -156,38 +156,58 @@ impl SummaryOptions {
 // ---------------------------------------------------------------------------
 // tokens
 
-/// Interns stemmed tokens.
+/// Interns stemmed tokens. Keys borrow the bundle's text (no copy of a
+/// word), and a word's stem is computed once per process ([`stem_of`]).
 #[derive(Default)]
-struct Vocab {
-    /// folded surface form -> token id
-    by_word: HashMap<String, u32>,
+struct Vocab<'a> {
+    /// surface form -> token id
+    by_word: HashMap<&'a str, u32>,
     /// stem -> token id
-    by_stem: HashMap<String, u32>,
+    by_stem: HashMap<std::sync::Arc<str>, u32>,
     stop: Vec<bool>,
 }
 
-impl Vocab {
-    fn id(&mut self, word: &str) -> u32 {
+/// The stem of a surface word and whether it is a stop word, cached for
+/// the process: news bundles share most of their words, so a batch of
+/// thousands of bundles stems each word once, not once per bundle. The
+/// cache stops growing at a million words (it then only answers).
+fn stem_of(word: &str) -> (std::sync::Arc<str>, bool) {
+    type Cache = std::sync::RwLock<HashMap<Box<str>, (std::sync::Arc<str>, bool)>>;
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    const MAX: usize = 1 << 20;
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache.read().unwrap_or_else(|e| e.into_inner()).get(word) {
+        return hit.clone();
+    }
+    let folded = copydesk_text::fold(word);
+    let base = folded.strip_suffix("'s").unwrap_or(&folded);
+    let base: String = base.chars().filter(|&c| c != '\'').collect();
+    let stop = is_stopword(&base) || is_stopword(&folded);
+    let value = (std::sync::Arc::<str>::from(porter::stem(&base)), stop);
+    let mut w = cache.write().unwrap_or_else(|e| e.into_inner());
+    if w.len() < MAX {
+        w.insert(word.into(), value.clone());
+    }
+    value
+}
+
+impl<'a> Vocab<'a> {
+    fn id(&mut self, word: &'a str) -> u32 {
         if let Some(&id) = self.by_word.get(word) {
             return id;
         }
-        let folded = copydesk_text::fold(word);
-        let base = folded.strip_suffix("'s").unwrap_or(&folded);
-        let base: String = base.chars().filter(|&c| c != '\'').collect();
-        let stop = is_stopword(&base) || is_stopword(&folded);
-        let stem = porter::stem(&base);
+        let (stem, stop) = stem_of(word);
         let next = self.stop.len() as u32;
         let id = *self.by_stem.entry(stem).or_insert(next);
         if id == next {
             self.stop.push(stop);
         }
-        self.by_word.insert(word.to_string(), id);
+        self.by_word.insert(word, id);
         id
     }
 
-    fn tokens(&mut self, text: &str) -> Vec<u32> {
-        copydesk_text::words(text)
-            .iter()
+    fn tokens(&mut self, text: &'a str) -> Vec<u32> {
+        copydesk_text::Words::new(text)
             .map(|w| self.id(w.text))
             .collect()
     }
