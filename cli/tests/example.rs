@@ -51,7 +51,7 @@ fn the_example_pipeline_writes_the_contract() {
     );
     assert!(out.status.success(), "{}", text(&out).1);
     let bundle = json(&dir.join("kerry-syria/bundle.json"));
-    assert_eq!(bundle["schema_version"], "1.1");
+    assert_eq!(bundle["schema_version"], "1.2");
     assert_eq!(bundle["id"], "kerry-syria");
     assert_eq!(bundle["documents"].as_array().unwrap().len(), 5);
     let docs = jsonl(&dir.join("kerry-syria/documents.jsonl"));

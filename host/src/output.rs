@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::error::{HostError, Result};
 
 /// Version of the output contract (`docs/output.md`).
-pub const SCHEMA_VERSION: &str = "1.1";
+pub const SCHEMA_VERSION: &str = "1.2";
 
 /// Run-level files of the output directory: no bundle directory may take
 /// one of these names (compared without case, for case-insensitive file
