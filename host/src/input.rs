@@ -70,11 +70,6 @@ impl BundleInput {
             ..BundleInput::default()
         }
     }
-
-    /// True when the bundle is one part of a larger input bundle.
-    pub fn is_part(&self) -> bool {
-        !self.ranges.is_empty() || self.root.is_some()
-    }
 }
 
 fn is_glob(path: &Path) -> bool {

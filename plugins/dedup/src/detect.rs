@@ -150,13 +150,14 @@ impl Sketcher {
         out.exact.push(tokens::sequence_hash(&self.tokens));
     }
 
-    /// [`Sketcher::push`], also returning the 32-bit shingle set the exact
+    /// [`Sketcher::push`], also returning the 24-bit shingle set the exact
     /// corpus index keeps ([`crate::corpus::stored_shingles`]), from the same
     /// tokens.
     pub fn push_stored(&mut self, text: &str, out: &mut Sketches) -> Vec<u32> {
         self.push(text, out);
         let mut v = Vec::with_capacity(self.tokens.len());
-        tokens::for_each_shingle(&self.tokens, self.shingle, |h| v.push((h >> 32) as u32));
+        let shift = 64 - crate::corpus::STORED_BITS;
+        tokens::for_each_shingle(&self.tokens, self.shingle, |h| v.push((h >> shift) as u32));
         v.sort_unstable();
         v.dedup();
         v

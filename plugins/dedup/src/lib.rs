@@ -420,7 +420,7 @@ fn dedup_bundle_in(
             )
         } else if config.corpus_exact {
             format!(
-                "near duplicate of {} from an earlier bundle: Jaccard {:.3} of their shingle sets (32-bit shingle hashes)",
+                "near duplicate of {} from an earlier bundle: Jaccard {:.3} of their shingle sets (24-bit shingle hashes)",
                 m.id, m.similarity
             )
         } else {
@@ -512,7 +512,7 @@ impl Plugin for DedupPlugin {
             .option(OptionSpec::new("canonical", OptionType::String, "earliest", "Which member of a cluster is canonical: earliest (published date, then input order), longest (text), first (input order).").choices(&["earliest", "longest", "first"]))
             .option(OptionSpec::new("action", OptionType::String, "annotate", "annotate: set duplicate_of/similarity on duplicates; drop: also remove them from the bundle (a bundle diagnostic lists them, and the clusters keep them).").choices(&["annotate", "drop"]))
             .option(OptionSpec::new("scope", OptionType::String, "bundle", "Where duplicates are looked for: bundle (within each bundle, every pair verified exactly); corpus (also against every earlier bundle: the stage is then ordered, one bundle at a time in input order; cross-bundle pairs are verified as `corpus_verify` says).").choices(&["bundle", "corpus"]))
-            .option(OptionSpec::new("corpus_verify", OptionType::String, "exact", "With scope = corpus, how a pair with an earlier bundle is verified: exact (the Jaccard of stored 32-bit shingle hashes, as within a bundle; memory about 4 bytes a word of every canonical document, ≈ 2.5 KB for a 500-word article) or estimate (the MinHash estimate, standard error sqrt(J(1-J)/num_perm), 0.035 at J = 0.8 with 128 permutations; about 1.1 KB a canonical document, whatever its length). Identical texts are matched by hash either way.").choices(&["exact", "estimate"]))
+            .option(OptionSpec::new("corpus_verify", OptionType::String, "exact", "With scope = corpus, how a pair with an earlier bundle is verified: exact (the Jaccard of stored 24-bit shingle hashes, as within a bundle; memory about 3 bytes a word of every document, ≈ 1.8 KB for a 500-word article) or estimate (the MinHash estimate, standard error sqrt(J(1-J)/num_perm), 0.035 at J = 0.8 with 128 permutations; about 1 KB a document, whatever its length). Identical texts are matched by hash either way.").choices(&["exact", "estimate"]))
             .option(OptionSpec::new("passages", OptionType::Boolean, true, "Also report passages (sentences, quotes, paragraphs) shared by two or more documents that are not duplicates."))
             .option(OptionSpec::new("passage_min_words", OptionType::Integer, 6, "Fewest matched words for a shared passage.").min(1.0))
             .option(OptionSpec::new("passage_similarity", OptionType::Float, 0.6, "Least Jaccard similarity (word 3-shingles) between two occurrences of a passage; below 1 tolerates small edits.").range(0.0, 1.0))]
