@@ -143,3 +143,37 @@ fn a_large_flat_corpus_streams_in_parts() {
     assert_eq!(run["bundles"], 3);
     assert_eq!(run["documents"], 25);
 }
+
+/// A flat directory of more files than `[input] batch` is processed in
+/// parts of that many files, in path order, with the ids the whole bundle
+/// would give (relative to the directory, under the part's name).
+#[test]
+fn a_directory_of_many_files_is_processed_in_parts() {
+    let dir = temp_dir("layout-file-parts");
+    let input = dir.join("wire");
+    std::fs::create_dir_all(&input).unwrap();
+    for i in 0..11 {
+        std::fs::write(
+            input.join(format!("story-{i:02}.txt")),
+            format!("Headline {i}\n\nOfficials said on Monday that story {i} was filed on time.\n"),
+        )
+        .unwrap();
+    }
+    pipeline(
+        &dir,
+        "[input]\npath = \"wire\"\nbatch = 4\n[[stage]]\nplugin = \"parse\"\n",
+    );
+    let out = copydesk(&dir, &["run"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let mut ids = Vec::new();
+    for p in ["wire@00001", "wire@00002", "wire@00003"] {
+        let docs = jsonl(&dir.join("out").join(p).join("documents.jsonl"));
+        assert!(docs.len() <= 4, "{p}: {}", docs.len());
+        ids.extend(docs.iter().map(|d| d["id"].as_str().unwrap().to_string()));
+    }
+    assert_eq!(ids.len(), 11);
+    assert_eq!(ids[0], "wire@00001/story-00", "{ids:?}");
+    assert_eq!(ids[4], "wire@00002/story-04", "{ids:?}");
+    assert_eq!(ids[10], "wire@00003/story-10", "{ids:?}");
+    assert!(!dir.join("out/wire").exists());
+}
