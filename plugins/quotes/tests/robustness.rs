@@ -66,7 +66,6 @@ fn very_long_document_and_transcript() {
         ));
     }
     let docs = vec![common::article("a", &text), common::transcript("t", &tr)];
-    let t0 = std::time::Instant::now();
     let b = common::run(bundle(docs));
     assert_eq!(b.quotes.len(), 1500);
     assert!(
@@ -76,7 +75,6 @@ fn very_long_document_and_transcript() {
         "{:?}",
         b.quotes[0]
     );
-    assert!(t0.elapsed().as_secs() < 60);
 }
 
 #[test]

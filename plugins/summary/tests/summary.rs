@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use copydesk_core::{Bundle, DateValue, DocKind, Document, Options, Plugin, Span, Stage, Summary};
 use copydesk_summary::{summarize, Order, SummaryOptions, SummaryPlugin};
@@ -366,15 +365,12 @@ fn synthetic(n: usize) -> Bundle {
 
 #[test]
 fn two_thousand_documents() {
+    // (how long it takes is measured by scripts/bench-scaling.sh, not here)
     let b = synthetic(2000);
-    let t = Instant::now();
     let (s, d) = summarize(&b, &opts(100));
-    let secs = t.elapsed().as_secs_f64();
     check_summary(&b, &s, 100);
     assert!(!s.sentences.is_empty());
     assert!(codes(&d).contains(&"summary:candidates-capped"));
-    // generous: debug build on a shared 2-core machine
-    assert!(secs < 30.0, "took {secs:.1}s");
 }
 
 #[test]
