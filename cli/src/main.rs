@@ -511,7 +511,9 @@ fn summarize(
         ),
         (None, None) => None,
     };
-    let mut text = String::from("[input]\npath = \".\"\n[run]\non_error = \"skip\"\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"dedup\"\n[[stage]]\nplugin = \"summary\"\n[stage.options]\n");
+    // Only the brief is printed: dedup's shared passages, which the summary
+    // does not read, are not computed.
+    let mut text = String::from("[input]\npath = \".\"\n[run]\non_error = \"skip\"\n[[stage]]\nplugin = \"parse\"\n[[stage]]\nplugin = \"dedup\"\n[stage.options]\npassages = false\n[[stage]]\nplugin = \"summary\"\n[stage.options]\n");
     text.push_str(&format!("words = {words}\n"));
     if let Some(f) = focus {
         text.push_str(&format!("focus = {}\n", toml_string(f.trim())));
