@@ -4,8 +4,14 @@
 //! - Stage calls are CPU-bound and run on the blocking pool, at most `jobs`
 //!   at a time (a semaphore); document stages get the bundle's documents in
 //!   batches, one call per batch.
-//! - At most `jobs` bundles are in flight (a bounded channel), so memory
-//!   depends on `jobs` and bundle size, not on the size of the corpus.
+//! - At most `jobs` bundles are in flight (each holds a permit from before
+//!   it is read until its files are written), so memory depends on `jobs`
+//!   and bundle size, not on the size of the corpus; input bigger than
+//!   `[input] batch` documents comes as parts (see `input`).
+//! - An ordered stage's call takes every CPU permit and is told it may use
+//!   `jobs` threads; any other call takes one permit and one thread.
+//! - Outputs are group-committed: renamed into place unflushed, then one
+//!   `syncfs` before their manifest records are written.
 //! - Results are consumed in input order, so output is byte-identical for
 //!   any `jobs`.
 
