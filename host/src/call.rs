@@ -61,6 +61,11 @@ pub fn bundle_request_with(
 
 /// Reads a response message, naming the path of a field that does not fit.
 pub fn read_response(stage: &StageInstance, bytes: &[u8]) -> Result<ResponseMessage, Failure> {
+    // The fast path decodes without tracking paths; only a message that
+    // does not fit is decoded again, to name the field.
+    if let Ok(message) = serde_json::from_slice(bytes) {
+        return Ok(message);
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
