@@ -158,13 +158,9 @@ pub fn apply_bundle(
     apply_bundle_patch(bundle, patch, &rules(stage)).map_err(|e| malformed(stage, e))
 }
 
-/// Calls a bundle stage, in place; on failure the bundle is as it was.
-pub fn call_bundle(stage: &StageInstance, bundle: &mut Bundle) -> Result<(), Failure> {
-    call_bundle_with(stage, bundle, 1)
-}
-
-/// [`call_bundle`] with a budget of `threads` threads for the stage.
-pub fn call_bundle_with(
+/// Calls a bundle stage, in place, with a budget of `threads` threads; on
+/// failure the bundle is as it was.
+pub fn call_bundle(
     stage: &StageInstance,
     bundle: &mut Bundle,
     threads: usize,

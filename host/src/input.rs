@@ -336,15 +336,10 @@ fn split_large(bundles: Vec<BundleInput>, options: ScanOptions) -> Result<Vec<Bu
             continue;
         }
         let root = common_root(&b.files);
-        let mut parts: Vec<(Vec<PathBuf>, Vec<RecordRange>, usize)> = vec![Default::default()];
+        let mut parts: Vec<Part> = Vec::new();
         for f in &b.files {
             if !is_jsonl(f, options) {
-                if parts.last().expect("one part").2 == batch {
-                    parts.push(Default::default());
-                }
-                let part = parts.last_mut().expect("one part");
-                part.0.push(f.clone());
-                part.2 += 1;
+                next_part(&mut parts, batch).files.push(f.clone());
                 continue;
             }
             let rel = root
@@ -354,13 +349,10 @@ fn split_large(bundles: Vec<BundleInput>, options: ScanOptions) -> Result<Vec<Bu
             let rel: Arc<str> = relative_name(rel).into();
             let path: Arc<Path> = f.as_path().into();
             scan_lines(f, |start, end, line| {
-                if parts.last().expect("one part").2 == batch {
-                    parts.push(Default::default());
-                }
-                let part = parts.last_mut().expect("one part");
-                match part.1.last_mut() {
+                let part = next_part(&mut parts, batch);
+                match part.ranges.last_mut() {
                     Some(r) if r.path == path && r.end == start => r.end = end,
-                    _ => part.1.push(RecordRange {
+                    _ => part.ranges.push(RecordRange {
                         path: Arc::clone(&path),
                         rel: Arc::clone(&rel),
                         start,
@@ -368,20 +360,19 @@ fn split_large(bundles: Vec<BundleInput>, options: ScanOptions) -> Result<Vec<Bu
                         first_line: line,
                     }),
                 }
-                part.2 += 1;
             })?;
         }
-        if parts.len() == 1 {
+        if parts.len() <= 1 {
             out.push(b);
             continue;
         }
         let width = part_width(parts.len());
-        for (i, (files, ranges, _)) in parts.into_iter().enumerate() {
+        for (i, part) in parts.into_iter().enumerate() {
             out.push(BundleInput {
                 id: part_id(&b.id, i, width),
-                files,
+                files: part.files,
                 records: Vec::new(),
-                ranges,
+                ranges: part.ranges,
                 root: root.clone(),
             });
         }
@@ -396,6 +387,25 @@ fn split_large(bundles: Vec<BundleInput>, options: ScanOptions) -> Result<Vec<Bu
         )));
     }
     Ok(out)
+}
+
+/// A part of a large bundle being filled.
+#[derive(Default)]
+struct Part {
+    files: Vec<PathBuf>,
+    ranges: Vec<RecordRange>,
+    documents: usize,
+}
+
+/// The part the next document goes into (the last one, or a new one when
+/// the last holds `batch`), counting the document.
+fn next_part(parts: &mut Vec<Part>, batch: usize) -> &mut Part {
+    if parts.last().is_none_or(|p| p.documents == batch) {
+        parts.push(Part::default());
+    }
+    let part = parts.last_mut().expect("pushed above when empty");
+    part.documents += 1;
+    part
 }
 
 fn part_width(parts: usize) -> usize {
@@ -740,12 +750,7 @@ pub fn documents_of(
         Container::JsonLines => {
             let base = stem_id(bundle, bundle_root, path);
             let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-            bytes
-                .split(|&b| b == b'\n')
-                .enumerate()
-                .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
-                .map(|(n, line)| jsonl_record(bundle, &base, path, line, n as u64 + 1, id_field))
-                .collect()
+            jsonl_lines(bundle, &base, path, bytes, 1, id_field)
         }
         Container::Trec => {
             let text = String::from_utf8_lossy(bytes);
@@ -785,6 +790,24 @@ pub fn documents_of(
                 .collect()
         }
     }
+}
+
+/// Consecutive JSON Lines as unparsed documents, one per non-blank line;
+/// the first line of `bytes` is line `first_line` of the file.
+pub fn jsonl_lines(
+    bundle: &str,
+    base: &str,
+    path: &Path,
+    bytes: &[u8],
+    first_line: u64,
+    id_field: &str,
+) -> Vec<Document> {
+    bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
+        .map(|(n, line)| jsonl_record(bundle, base, path, line, first_line + n as u64, id_field))
+        .collect()
 }
 
 /// One JSON Lines record as an unparsed document: its id is

@@ -105,10 +105,6 @@ impl Manifest {
     }
 
     /// Records a finished bundle (after its outputs are in place).
-    pub fn append(&mut self, record: &Record) -> Result<()> {
-        self.append_all(std::slice::from_ref(record))
-    }
-
     /// Appends records with one flush (group commit: their files were made
     /// durable first).
     pub fn append_all(&mut self, records: &[Record]) -> Result<()> {

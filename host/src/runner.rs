@@ -27,13 +27,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use tokio::sync::{mpsc, watch, Semaphore};
 
-use crate::call::{call_bundle_with, call_documents};
+use crate::call::{call_bundle, call_documents};
 use crate::config::{Format, OnError, MAX_JOBS};
 use crate::error::{HostError, Result};
 use crate::html::IndexEntry;
 use crate::input::{
-    common_root, dedupe_ids, discover_with, documents_of, jsonl_record, BundleInput, RecordRange,
-    RecordRef, ScanOptions,
+    common_root, dedupe_ids, discover_with, documents_of, jsonl_lines, jsonl_record, BundleInput,
+    RecordRange, RecordRef, ScanOptions,
 };
 use crate::lock::OutputLock;
 use crate::manifest::{remove_stale_temporaries, Fnv, Manifest, Record};
@@ -539,7 +539,7 @@ async fn drive(
                     let id = bundle.id.clone();
                     let shown = dir.display().to_string();
                     let result = tokio::task::spawn_blocking(move || {
-                        write_bundle_files(&dir, &bundle, &formats, false)
+                        write_bundle(&dir, &bundle, &formats, false)
                     })
                     .await
                     .unwrap_or_else(|e| Err(HostError::Other(e.to_string())));
@@ -630,20 +630,10 @@ async fn commit(
     Ok(())
 }
 
-/// Writes one bundle's files (atomically, each flushed to disk).
-pub fn write_bundle(dir: &Path, bundle: &Bundle, formats: &[Format]) -> Result<()> {
-    write_bundle_files(dir, bundle, formats, true)
-}
-
 /// Writes one bundle's files atomically; with `sync = false` they are not
 /// flushed one by one (the runner flushes a group with
 /// [`sync_filesystem`] before recording them).
-pub fn write_bundle_files(
-    dir: &Path,
-    bundle: &Bundle,
-    formats: &[Format],
-    sync: bool,
-) -> Result<()> {
+pub fn write_bundle(dir: &Path, bundle: &Bundle, formats: &[Format], sync: bool) -> Result<()> {
     let write_atomic = |path: &Path, bytes: &[u8]| write_renamed(path, bytes, sync);
     if formats.contains(&Format::Json) {
         write_atomic(&dir.join("documents.jsonl"), &documents_jsonl(bundle))?;
@@ -728,72 +718,80 @@ async fn read_documents(
                     &shared.id_field,
                 )
             }),
-            Err(e) => errors.push(ErrorRecord {
-                // (an unreadable file hashes as its path alone, so it is retried)
-                bundle: input.id.clone(),
-                doc: None,
-                file: Some(path.display().to_string()),
-                stage: "input".into(),
-                plugin: None,
-                message: format!("cannot read the file: {e}"),
-                panic: false,
-            }),
+            // (an unreadable file hashes as its path alone, so it is retried)
+            Err(e) => errors.push(input_error(
+                &input.id,
+                path.display().to_string(),
+                format!("cannot read the file: {e}"),
+            )),
         }
     }
     if !input.ranges.is_empty() {
-        let ranges = input.ranges.clone();
-        let bundle = input.id.clone();
-        let id_field = shared.id_field.clone();
-        let read =
-            tokio::task::spawn_blocking(move || read_ranges(&bundle, &ranges, &id_field)).await;
-        match read {
-            Ok((more, more_errors, h)) => {
-                hash.write(h.as_bytes());
-                docs.extend(more);
-                errors.extend(more_errors);
-            }
-            Err(e) => errors.push(record(
-                &input.id,
-                None,
-                "input",
-                None,
-                format!("reading records failed: {e}"),
-                false,
-            )),
-        }
+        let (ranges, bundle, id_field) = (
+            input.ranges.clone(),
+            input.id.clone(),
+            shared.id_field.clone(),
+        );
+        let read = tokio::task::spawn_blocking(move || read_ranges(&bundle, &ranges, &id_field));
+        fold_read(&input.id, read.await, &mut docs, errors, &mut hash);
     }
     if !input.records.is_empty() {
-        let records = input.records.clone();
-        let bundle = input.id.clone();
-        let id_field = shared.id_field.clone();
-        let read =
-            tokio::task::spawn_blocking(move || read_records(&bundle, &records, &id_field)).await;
-        match read {
-            Ok((more, more_errors, h)) => {
-                hash.write(h.as_bytes());
-                docs.extend(more);
-                errors.extend(more_errors);
-            }
-            Err(e) => errors.push(record(
-                &input.id,
-                None,
-                "input",
-                None,
-                format!("reading records failed: {e}"),
-                false,
-            )),
-        }
+        let (records, bundle, id_field) = (
+            input.records.clone(),
+            input.id.clone(),
+            shared.id_field.clone(),
+        );
+        let read = tokio::task::spawn_blocking(move || read_records(&bundle, &records, &id_field));
+        fold_read(&input.id, read.await, &mut docs, errors, &mut hash);
     }
     dedupe_ids(&mut docs);
     (docs, hash.hex())
 }
 
-/// Reads runs of JSON Lines records (the parts of a large file).
-fn read_ranges(
+/// What a blocking record reader gives: documents, errors, input hash.
+type RecordsRead = (Vec<Document>, Vec<ErrorRecord>, String);
+
+/// Adds what a record reader read to the bundle's documents, errors and
+/// input hash (a reader that died is the bundle's input error).
+fn fold_read(
     bundle: &str,
-    ranges: &[RecordRange],
-    id_field: &str,
-) -> (Vec<Document>, Vec<ErrorRecord>, String) {
+    read: std::result::Result<RecordsRead, tokio::task::JoinError>,
+    docs: &mut Vec<Document>,
+    errors: &mut Vec<ErrorRecord>,
+    hash: &mut Fnv,
+) {
+    match read {
+        Ok((more, more_errors, h)) => {
+            hash.write(h.as_bytes());
+            docs.extend(more);
+            errors.extend(more_errors);
+        }
+        Err(e) => errors.push(record(
+            bundle,
+            None,
+            "input",
+            None,
+            format!("reading records failed: {e}"),
+            false,
+        )),
+    }
+}
+
+/// An input error of a bundle: a file or record that could not be read.
+fn input_error(bundle: &str, file: String, message: String) -> ErrorRecord {
+    ErrorRecord {
+        bundle: bundle.into(),
+        doc: None,
+        file: Some(file),
+        stage: "input".into(),
+        plugin: None,
+        message,
+        panic: false,
+    }
+}
+
+/// Reads runs of JSON Lines records (the parts of a large file).
+fn read_ranges(bundle: &str, ranges: &[RecordRange], id_field: &str) -> RecordsRead {
     use std::io::{Read, Seek, SeekFrom};
     let mut docs = Vec::new();
     let mut errors = Vec::new();
@@ -805,45 +803,30 @@ fn read_ranges(
             f.read_exact(&mut bytes)
         });
         if let Err(e) = read {
-            errors.push(ErrorRecord {
-                bundle: bundle.into(),
-                doc: None,
-                file: Some(format!("{}:{}", r.path.display(), r.first_line)),
-                stage: "input".into(),
-                plugin: None,
-                message: format!(
-                    "cannot read the records: {e} (was the file changed during the run?)"
-                ),
-                panic: false,
-            });
+            errors.push(input_error(
+                bundle,
+                format!("{}:{}", r.path.display(), r.first_line),
+                format!("cannot read the records: {e} (was the file changed during the run?)"),
+            ));
             continue;
         }
         hash.write(r.rel.as_bytes());
         hash.write(&bytes);
         let base = format!("{bundle}/{}", r.rel);
-        for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            docs.push(jsonl_record(
-                bundle,
-                &base,
-                &r.path,
-                line,
-                r.first_line + n as u64,
-                id_field,
-            ));
-        }
+        docs.extend(jsonl_lines(
+            bundle,
+            &base,
+            &r.path,
+            &bytes,
+            r.first_line,
+            id_field,
+        ));
     }
     (docs, errors, hash.hex())
 }
 
 /// Reads JSON Lines records by position (the bundle-field layout).
-fn read_records(
-    bundle: &str,
-    records: &[RecordRef],
-    id_field: &str,
-) -> (Vec<Document>, Vec<ErrorRecord>, String) {
+fn read_records(bundle: &str, records: &[RecordRef], id_field: &str) -> RecordsRead {
     use std::io::{Read, Seek, SeekFrom};
     let mut docs = Vec::new();
     let mut errors = Vec::new();
@@ -854,15 +837,11 @@ fn read_records(
             match std::fs::File::open(&r.path) {
                 Ok(f) => open = Some((Arc::clone(&r.path), f)),
                 Err(e) => {
-                    errors.push(ErrorRecord {
-                        bundle: bundle.into(),
-                        doc: None,
-                        file: Some(r.path.display().to_string()),
-                        stage: "input".into(),
-                        plugin: None,
-                        message: format!("cannot read the file: {e}"),
-                        panic: false,
-                    });
+                    errors.push(input_error(
+                        bundle,
+                        r.path.display().to_string(),
+                        format!("cannot read the file: {e}"),
+                    ));
                     continue;
                 }
             }
@@ -873,15 +852,11 @@ fn read_records(
             .seek(SeekFrom::Start(r.offset))
             .and_then(|_| file.read_exact(&mut line))
         {
-            errors.push(ErrorRecord {
-                bundle: bundle.into(),
-                doc: None,
-                file: Some(format!("{}:{}", r.path.display(), r.line)),
-                stage: "input".into(),
-                plugin: None,
-                message: format!("cannot read the record: {e}"),
-                panic: false,
-            });
+            errors.push(input_error(
+                bundle,
+                format!("{}:{}", r.path.display(), r.line),
+                format!("cannot read the record: {e}"),
+            ));
             continue;
         }
         hash.write(&line);
@@ -1042,7 +1017,7 @@ async fn run_bundle_stage(
     };
     let (bundle, result) = timed(shared, index, threads, move |stage| {
         let mut bundle = bundle;
-        let result = call_bundle_with(&stage.instance, &mut bundle, threads);
+        let result = call_bundle(&stage.instance, &mut bundle, threads);
         (bundle, result)
     })
     .await;

@@ -204,12 +204,17 @@ fn table() -> &'static Table {
     })
 }
 
-/// True for an English function word (`word` must be lower case).
-pub fn is_stopword(word: &str) -> bool {
+/// The look-up both forms share: `lower` folds ASCII letters first.
+fn lookup(word: &str, lower: bool) -> bool {
     !word.is_empty()
         && word.len() <= MAX_LEN
         && !word.contains('\0')
-        && table().contains(pack(word.as_bytes(), false))
+        && table().contains(pack(word.as_bytes(), lower))
+}
+
+/// True for an English function word (`word` must be lower case).
+pub fn is_stopword(word: &str) -> bool {
+    lookup(word, false)
 }
 
 /// True for an English function word in any letter case (`The`, `THE`),
@@ -219,10 +224,7 @@ pub fn is_stopword_any_case(word: &str) -> bool {
     if !word.is_ascii() {
         return is_stopword(&crate::fold(word));
     }
-    !word.is_empty()
-        && word.len() <= MAX_LEN
-        && !word.contains('\0')
-        && table().contains(pack(word.as_bytes(), true))
+    lookup(word, true)
 }
 
 #[cfg(test)]

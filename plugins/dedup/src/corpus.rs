@@ -86,6 +86,7 @@ pub const STORED_BITS: u32 = 24;
 /// similarity is exact to well within 0.001 for articles, and within about
 /// 0.002 for a 50,000-word document.
 pub fn stored_shingles(shingles: &[u64]) -> Vec<u32> {
+    // (with repeats and in any order: sorted and deduplicated here)
     let mut v: Vec<u32> = shingles
         .iter()
         .map(|&h| (h >> (64 - STORED_BITS)) as u32)
@@ -164,11 +165,6 @@ impl CorpusIndex {
         let mut idx = CorpusIndex::new(num_perm, bands, rows, threshold, max_walk);
         idx.shingles = Some(Vec::new());
         idx
-    }
-
-    /// True when candidates are verified exactly.
-    pub fn is_exact(&self) -> bool {
-        self.shingles.is_some()
     }
 
     /// Number of indexed documents.

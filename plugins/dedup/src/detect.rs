@@ -122,6 +122,8 @@ pub struct Sketcher {
     shingle: usize,
     tokens: Vec<u64>,
     scratch: Vec<u32>,
+    /// Shingle hashes of the last text, for [`Sketcher::push_stored`].
+    shingles: Vec<u64>,
 }
 
 impl Sketcher {
@@ -132,6 +134,7 @@ impl Sketcher {
             shingle: params.shingle,
             tokens: Vec::new(),
             scratch: Vec::new(),
+            shingles: Vec::new(),
         }
     }
 
@@ -155,12 +158,10 @@ impl Sketcher {
     /// tokens.
     pub fn push_stored(&mut self, text: &str, out: &mut Sketches) -> Vec<u32> {
         self.push(text, out);
-        let mut v = Vec::with_capacity(self.tokens.len());
-        let shift = 64 - crate::corpus::STORED_BITS;
-        tokens::for_each_shingle(&self.tokens, self.shingle, |h| v.push((h >> shift) as u32));
-        v.sort_unstable();
-        v.dedup();
-        v
+        let shingles = &mut self.shingles;
+        shingles.clear();
+        tokens::for_each_shingle(&self.tokens, self.shingle, |h| shingles.push(h));
+        crate::corpus::stored_shingles(shingles)
     }
 }
 

@@ -324,14 +324,14 @@ fn dedup_bundle_in(
         // one bundle holding both would have clustered them), and the link
         // is set on the cluster's canonical document.
         let looked: Vec<usize> = (0..n).filter(|&i| sk.exact(i).is_some()).collect();
+        // (an exact index: the sets sketching kept; an estimating one needs none)
         let stored: Vec<Vec<u32>> = match stored_sets.take() {
-            Some(mut sets) if index.is_exact() => looked
+            Some(mut sets) => looked
                 .iter()
                 .map(|&d| std::mem::take(&mut sets[d]))
                 .collect(),
-            _ => vec![Vec::new(); looked.len()],
+            None => vec![Vec::new(); looked.len()],
         };
-        let mut via: Vec<Option<usize>> = vec![None; n];
         // Look-ups only read the index: they run in parallel (the host's
         // thread budget), and are folded in input order below.
         let pairs: Vec<(usize, &Vec<u32>)> = looked.iter().copied().zip(&stored).collect();
@@ -352,7 +352,7 @@ fn dedup_bundle_in(
             });
             if better {
                 corpus_dup[canon] = Some(m);
-                via[canon] = (canon != i).then_some(i);
+                corpus_via[canon] = (canon != i).then_some(i);
             }
         }
         // Every document goes into the index under the id of its cluster's
@@ -366,7 +366,6 @@ fn dedup_bundle_in(
             let h = sk.exact(i).expect("filtered above");
             index.insert(root, sk.sig(i), h, set);
         }
-        corpus_via = via;
     }
     let drop_corpus = config.action == Action::Drop;
     let passages = config.passages.as_ref().map(|pp| {
