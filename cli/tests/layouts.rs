@@ -177,3 +177,49 @@ fn a_directory_of_many_files_is_processed_in_parts() {
     assert_eq!(ids[10], "wire@00003/story-10", "{ids:?}");
     assert!(!dir.join("out/wire").exists());
 }
+
+/// A broken line in a part of a large corpus costs that record only: its
+/// error names the file's line, and every other record of every part is
+/// written. An empty JSON Lines file is one empty bundle, not a part.
+#[test]
+fn a_bad_record_in_a_part_costs_that_record_only() {
+    let dir = temp_dir("layout-parts-bad");
+    std::fs::create_dir_all(dir.join("in")).unwrap();
+    let mut lines: Vec<String> = (0..12)
+        .map(|i| serde_json::json!({"id": format!("r{i}"), "text": format!("Officials said record {i} was filed on Monday.")}).to_string())
+        .collect();
+    lines.insert(7, "{ not json".into());
+    std::fs::write(dir.join("in/corpus.jsonl"), lines.join("\n") + "\n").unwrap();
+    std::fs::write(dir.join("in/empty.jsonl"), "").unwrap();
+    pipeline(
+        &dir,
+        "[input]\npath = \"in/corpus.jsonl\"\nbatch = 5\n[[stage]]\nplugin = \"parse\"\n",
+    );
+    let out = copydesk(&dir, &["run"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out).1);
+    let mut ids = Vec::new();
+    for p in ["corpus@00001", "corpus@00002", "corpus@00003"] {
+        ids.extend(
+            jsonl(&dir.join("out").join(p).join("documents.jsonl"))
+                .iter()
+                .map(|d| d["id"].as_str().unwrap().to_string()),
+        );
+    }
+    assert_eq!(ids.len(), 12, "{ids:?}");
+    let errors = jsonl(&dir.join("out/errors.jsonl"));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["bundle"], "corpus@00002");
+    assert!(
+        errors[0]["message"].as_str().unwrap().contains("line 8"),
+        "{errors:?}"
+    );
+    // the empty file alone: one bundle with no documents, as without parts
+    pipeline(
+        &dir,
+        "[input]\npath = \"in/empty.jsonl\"\nbatch = 5\n[[stage]]\nplugin = \"parse\"\n",
+    );
+    let out = copydesk(&dir, &["run", "--output", "out-empty"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    assert!(!dir.join("out-empty/empty@00001").exists());
+    assert_eq!(json(&dir.join("out-empty/run.json"))["documents"], 0);
+}
